@@ -1,0 +1,4 @@
+namespace BatteryZoom.IO;
+
+/// <summary>Assembly marker for BatteryZoom.IO.</summary>
+public static class AssemblyMarker;

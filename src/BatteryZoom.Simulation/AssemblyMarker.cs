@@ -1,0 +1,4 @@
+namespace BatteryZoom.Simulation;
+
+/// <summary>Assembly marker for BatteryZoom.Simulation.</summary>
+public static class AssemblyMarker;

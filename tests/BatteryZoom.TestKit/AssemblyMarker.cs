@@ -1,0 +1,4 @@
+namespace BatteryZoom.TestKit;
+
+/// <summary>Assembly marker for BatteryZoom.TestKit.</summary>
+public static class AssemblyMarker;
