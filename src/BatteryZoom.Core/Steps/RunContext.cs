@@ -11,10 +11,10 @@ public readonly record struct StepProgress(string Step, long Done, long Total, s
 
 /// <summary>What a step needs from its caller: cancellation, progress, a log, a memory budget and a backend name.</summary>
 /// <remarks>No global state: this record travels with every call.</remarks>
-public sealed record ExecutionContext
+public sealed record RunContext
 {
     /// <summary>Defaults: no progress, no log, default storage, CPU backend.</summary>
-    public static ExecutionContext Default { get; } = new();
+    public static RunContext Default { get; } = new();
     /// <summary>Stops work between slabs or projections.</summary>
     public CancellationToken Cancellation { get; init; }
     /// <summary>Receives progress reports.</summary>
