@@ -1,4 +1,0 @@
-namespace BatteryZoom.Numerics;
-
-/// <summary>Assembly marker for BatteryZoom.Numerics.</summary>
-public static class AssemblyMarker;

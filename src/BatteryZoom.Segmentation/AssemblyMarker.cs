@@ -1,4 +1,0 @@
-namespace BatteryZoom.Segmentation;
-
-/// <summary>Assembly marker for BatteryZoom.Segmentation.</summary>
-public static class AssemblyMarker;

@@ -1,0 +1,73 @@
+using BatteryZoom.Core.Data;
+using BatteryZoom.Core.Geometry;
+using BatteryZoom.Core.Units;
+
+namespace BatteryZoom.Core.Tests.Data;
+
+public class ImageStackTests
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void FramesRoundTrip_InMemoryAndOnDisk(bool inMemory)
+    {
+        using var stack = ImageStack<float>.Create(5, 3, 4, inMemory ? StorageOptions.InMemory : StorageOptions.OnDisk());
+        Assert.Equal(inMemory, stack.IsInMemory);
+        for (int i = 0; i < 5; i++) stack.WriteFrame(i, Enumerable.Range(0, 12).Select(v => (float)(i * 100 + v)).ToArray());
+        var frame = new float[12];
+        stack.ReadFrame(3, frame);
+        Assert.Equal(300f, frame[0]);
+        Assert.Equal(311f, frame[11]);
+        var row = new float[4];
+        stack.ReadRow(4, 2, row);
+        Assert.Equal(new float[] { 408, 409, 410, 411 }, row);
+        var slab = new float[24];
+        stack.ReadFrames(1, 2, slab);
+        Assert.Equal(100f, slab[0]);
+        Assert.Equal(211f, slab[23]);
+    }
+
+    [Fact]
+    public void Create_ChoosesScratchFile_WhenOverBudget()
+    {
+        // 4 frames × 64 KiB exceed a 128 KiB budget.
+        using var stack = ImageStack<float>.Create(4, 128, 128, new StorageOptions(MemorySize.FromMebibytes(0.125)));
+        Assert.False(stack.IsInMemory);
+        Assert.Throws<InvalidOperationException>(() => stack.GetFrame(0));
+    }
+
+    [Fact]
+    public void ShortBuffer_Throws_WithSizes()
+    {
+        using var stack = ImageStack<float>.Create(2, 3, 4, StorageOptions.InMemory);
+        var e = Assert.Throws<ArgumentException>(() => stack.ReadFrame(0, new float[5]));
+        Assert.Contains("holds 5", e.Message);
+        Assert.Contains("3×4", e.Message);
+    }
+
+    [Fact]
+    public void OutOfRangeFrame_Throws() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => ImageStack<ushort>.Create(2, 2, 2).ReadFrame(2, new ushort[4]));
+
+    [Fact]
+    public void FileBackedVolume_SeveralTimesItsBudget_RoundTripsSliceBySlice()
+    {
+        // 32 slices of 256² float32 = 8 MiB against a 1 MiB budget: the store must be a scratch file.
+        var grid = VoxelGrid.Centered(new GridSize(256, 256, 32), Length.FromMicrometers(1));
+        var storage = new StorageOptions(MemorySize.FromMebibytes(1));
+        using var volume = Volume<float>.Create(grid, Quantity.LinearAttenuation, storage);
+        Assert.False(volume.Slices.IsInMemory);
+        var slice = new float[256 * 256];
+        for (int z = 0; z < 32; z++)
+        {
+            for (int i = 0; i < slice.Length; i++) slice[i] = z * 1e6f + i;
+            volume.WriteSlice(z, slice);
+        }
+        for (int z = 31; z >= 0; z--)
+        {
+            volume.ReadSlice(z, slice);
+            Assert.Equal(z * 1e6f, slice[0]);
+            Assert.Equal(z * 1e6f + 65535, slice[65535]);
+        }
+    }
+}
