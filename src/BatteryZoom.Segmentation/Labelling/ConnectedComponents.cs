@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using BatteryZoom.Core.Data;
+using BatteryZoom.Core.Diagnostics;
+using BatteryZoom.Core.Steps;
+
+namespace BatteryZoom.Segmentation.Labelling;
+
+/// <summary>Connected-component labelling of a binary mask, streaming slice by slice so that volumes beyond memory work.</summary>
+/// <remarks>
+/// Run-based union–find: each row of each slice is split into runs of foreground; a run is joined to the runs it touches in the
+/// previous row and in the previous slice (the rows and the column tolerance that <see cref="Connectivity"/> allows); labels are
+/// then numbered in raster order of each object's first voxel, which is exactly SciPy's <c>ndimage.label</c> numbering.
+/// Only the runs are held in memory (8–12 bytes each), plus one slice of mask and one of labels, so the mask and the label
+/// image may both live in scratch files (<see cref="RunContext.Storage"/>). See docs/algorithms/segmentation.md.
+/// </remarks>
+public static class ConnectedComponents
+{
+    /// <summary>Step id written to provenance.</summary>
+    public const string StepId = "segment.label";
+
+    /// <summary>Labels the non-zero voxels of <paramref name="mask"/>.</summary>
+    /// <param name="mask">Binary mask; any non-zero value is foreground.</param>
+    /// <param name="connectivity">6, 18 or 26 neighbours; always named (see <see cref="Connectivity"/>).</param>
+    /// <param name="context">Cancellation, storage of the label image, log.</param>
+    /// <returns>uint32 labels 1…N numbered in raster order ([z, y, x]) of each object's first voxel; 0 = background.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="mask"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="connectivity"/> is not 6, 18 or 26.</exception>
+    /// <exception cref="IncompatibleInputException">The mask has no foreground voxel, or it holds more objects (or runs) than uint32 labels can number.</exception>
+    public static LabelVolume Label(Volume<byte> mask, Connectivity connectivity, RunContext? context = null)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        connectivity.Validate(nameof(connectivity));
+        context ??= RunContext.Default;
+        var started = DateTimeOffset.UtcNow;
+        var result = LabelCore(mask, connectivity, foregroundIsZero: false, uint.MaxValue, context, context.Storage);
+        if (result.Count == 0)
+        {
+            result.Dispose();
+            throw new IncompatibleInputException($"{StepId}: the mask ({mask.Grid.Size}) has no foreground voxel, so there is nothing to label. Check the threshold (or the mask's polarity).");
+        }
+        var labels = result.Labels;
+        var prov = VolumeAccess.Step(mask.Provenance, StepId, 1, context, started, ("connectivity", ((int)connectivity).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return new LabelVolume(new Volume<uint>(labels.Grid, labels.Slices, Quantity.Label, prov), result.Count, connectivity);
+    }
+
+    /// <summary>The labelling itself. <paramref name="foregroundIsZero"/> labels the zero voxels instead (hole filling).
+    /// <paramref name="maxLabel"/> is the largest label allowed (uint.MaxValue; tests lower it).</summary>
+    internal static LabelVolume LabelCore(Volume<byte> mask, Connectivity connectivity, bool foregroundIsZero, uint maxLabel,
+        RunContext context, StorageOptions storage)
+    {
+        int nx = mask.Nx, ny = mask.Ny, nz = mask.Nz;
+        var runs = new RunTable(Math.Max(1024, nx * ny / 16));
+        var rowStart = new int[checked(nz * ny + 1)];
+        bool inMemory = mask.Slices.IsInMemory;
+        byte[]? buffer = inMemory ? null : new byte[mask.Slices.FrameLength];
+        bool diagInPlane = connectivity != Connectivity.Faces6;     // (0, ±1, ±1) neighbours
+        bool diagPrevSame = connectivity != Connectivity.Faces6;    // (-1, 0, ±1)
+        bool prevSliceOtherRows = connectivity != Connectivity.Faces6; // (-1, ±1, 0) at least
+        bool diagPrevOther = connectivity == Connectivity.Vertices26;  // (-1, ±1, ±1)
+
+        for (int z = 0; z < nz; z++)
+        {
+            context.Cancellation.ThrowIfCancellationRequested();
+            ReadOnlySpan<byte> slice;
+            if (inMemory) slice = mask.GetSlice(z);
+            else { mask.ReadSlice(z, buffer); slice = buffer; }
+            for (int y = 0; y < ny; y++)
+            {
+                int row = z * ny + y;
+                rowStart[row] = runs.Count;
+                ExtractRuns(slice.Slice(y * nx, nx), foregroundIsZero, runs);
+                int a0 = rowStart[row], a1 = runs.Count;
+                if (a0 == a1) continue;
+                if (y > 0) runs.Connect(a0, a1, rowStart[row - 1], rowStart[row], diagInPlane ? 1 : 0);
+                if (z > 0)
+                {
+                    int prow = row - ny;
+                    runs.Connect(a0, a1, rowStart[prow], rowStart[prow + 1], diagPrevSame ? 1 : 0);
+                    if (prevSliceOtherRows)
+                    {
+                        if (y > 0) runs.Connect(a0, a1, rowStart[prow - 1], rowStart[prow], diagPrevOther ? 1 : 0);
+                        if (y < ny - 1) runs.Connect(a0, a1, rowStart[prow + 1], rowStart[prow + 2], diagPrevOther ? 1 : 0);
+                    }
+                }
+            }
+            // rowStart of the next slice's rows is set when they are scanned; the (prow + 2) lookup above needs this slice complete.
+            context.Report(StepId, z + 1, 2L * nz, "runs");
+        }
+        rowStart[nz * ny] = runs.Count;
+
+        uint count = runs.Resolve(maxLabel, out uint[] runLabel);
+
+        var labels = Volume<uint>.Create(mask.Grid, Quantity.Label, storage, mask.Provenance);
+        bool outInMemory = labels.Slices.IsInMemory;
+        var po = context.ParallelOptions;
+        if (!outInMemory) po.MaxDegreeOfParallelism = 1;
+        uint[]? outBuffer = outInMemory ? null : new uint[labels.Slices.FrameLength];
+        int done = 0;
+        Parallel.For(0, nz, po, z =>
+        {
+            Span<uint> dst = outInMemory ? labels.GetSlice(z) : outBuffer;
+            if (!outInMemory) dst.Clear();
+            for (int y = 0; y < ny; y++)
+            {
+                int row = z * ny + y;
+                var rowSpan = dst.Slice(y * nx, nx);
+                for (int r = rowStart[row]; r < rowStart[row + 1]; r++)
+                    rowSpan[runs.Start[r]..runs.End[r]].Fill(runLabel[r]);
+            }
+            if (!outInMemory) labels.WriteSlice(z, dst);
+            context.Report(StepId, nz + Interlocked.Increment(ref done), 2L * nz, "labels");
+        });
+        return new LabelVolume(labels, count, connectivity);
+    }
+
+    private static void ExtractRuns(ReadOnlySpan<byte> row, bool foregroundIsZero, RunTable runs)
+    {
+        int x = 0, n = row.Length;
+        while (x < n)
+        {
+            int s = foregroundIsZero ? row[x..].IndexOf((byte)0) : row[x..].IndexOfAnyExcept((byte)0);
+            if (s < 0) return;
+            s += x;
+            int e = foregroundIsZero ? row[s..].IndexOfAnyExcept((byte)0) : row[s..].IndexOf((byte)0);
+            e = e < 0 ? n : s + e;
+            runs.Add(s, e);
+            x = e;
+        }
+    }
+
+    /// <summary>Runs [Start, End) with a union–find forest over their indices; a root is the smallest index of its set.</summary>
+    private sealed class RunTable(int capacity)
+    {
+        public int[] Start = new int[capacity];
+        public int[] End = new int[capacity];
+        public int[] Parent = new int[capacity];
+        public int Count;
+
+        public void Add(int start, int end)
+        {
+            if (Count == Start.Length)
+            {
+                if (Count == Array.MaxLength)
+                    throw new IncompatibleInputException($"{StepId}: the mask has more than {Array.MaxLength} foreground runs; split it into parts.");
+                int n = (int)Math.Min(Array.MaxLength, 2L * Count);
+                Array.Resize(ref Start, n); Array.Resize(ref End, n); Array.Resize(ref Parent, n);
+            }
+            Start[Count] = start; End[Count] = end; Parent[Count] = Count;
+            Count++;
+        }
+
+        private int Find(int i)
+        {
+            int[] p = Parent;
+            while (p[i] != i) { p[i] = p[p[i]]; i = p[i]; }
+            return i;
+        }
+
+        private void Union(int a, int b)
+        {
+            a = Find(a); b = Find(b);
+            if (a == b) return;
+            if (a < b) Parent[b] = a; else Parent[a] = b;
+        }
+
+        /// <summary>Joins runs [a0, a1) of one row with runs [b0, b1) of a neighbouring row when they overlap, with a column
+        /// tolerance of <paramref name="slack"/> (1 = diagonal neighbours count).</summary>
+        public void Connect(int a0, int a1, int b0, int b1, int slack)
+        {
+            int i = a0, j = b0;
+            int[] s = Start, e = End;
+            while (i < a1 && j < b1)
+            {
+                if (s[j] < e[i] + slack && s[i] < e[j] + slack) Union(i, j);
+                if (e[i] <= e[j]) i++; else j++;
+            }
+        }
+
+        /// <summary>Flattens the forest and numbers roots 1… in run order (= raster order of first voxels).</summary>
+        public uint Resolve(uint maxLabel, out uint[] runLabel)
+        {
+            runLabel = new uint[Count];
+            uint next = 0;
+            int[] p = Parent;
+            for (int r = 0; r < Count; r++)
+            {
+                int q = p[r];
+                if (q == r)
+                {
+                    if (next == maxLabel)
+                        throw new IncompatibleInputException($"{StepId}: the mask holds more objects than the {maxLabel} that uint32 labels can number. Label parts of the volume separately or remove small objects first.");
+                    runLabel[r] = ++next;
+                }
+                else
+                {
+                    Debug.Assert(q < r);
+                    int root = p[q];   // q < r is already flattened: its parent is its root
+                    p[r] = root;
+                    runLabel[r] = runLabel[root];
+                }
+            }
+            return next;
+        }
+    }
+}

@@ -1,0 +1,147 @@
+namespace BatteryZoom.Segmentation.Watershed;
+
+/// <summary>Priority queue for priority-flood watershed: pops the smallest key first and, among equal keys, the earliest push
+/// (FIFO), so the order is exactly that of a heap on (value, age) as in scikit-image.</summary>
+/// <remarks>A min-heap over the <em>distinct</em> keys, each with a FIFO of items in pooled chunks. Distance maps have few distinct
+/// values (square roots of sums of squares), so the heap stays tiny and most operations are an append or a read.</remarks>
+internal sealed class FloodQueue
+{
+    private const int ChunkSize = 32;
+    private long[] _items = new long[ChunkSize * 64];
+    private int[] _nextChunk = new int[64];
+    private int _chunkCount;
+    private int _freeChunk = -1;
+
+    private uint[] _bucketKey = new uint[64];
+    private int[] _head = new int[64], _tail = new int[64], _headPos = new int[64], _tailPos = new int[64], _size = new int[64];
+    private int _bucketCount;
+    private int _freeBucket = -1;
+
+    private int[] _heap = new int[64];
+    private int _heapCount;
+    private readonly Dictionary<uint, int> _bucketOf = [];
+    private uint _lastKey;
+    private int _lastBucket = -1;
+
+    public long Count { get; private set; }
+
+    /// <summary>Order-preserving map of a float to uint (−0 and +0 equal; NaN must be excluded by the caller).</summary>
+    public static uint Key(float value)
+    {
+        if (value == 0) value = 0;
+        uint bits = BitConverter.SingleToUInt32Bits(value);
+        return (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
+    }
+
+    public void Push(uint key, long item)
+    {
+        int b;
+        if (_lastBucket >= 0 && _lastKey == key) b = _lastBucket;
+        else if (!_bucketOf.TryGetValue(key, out b))
+        {
+            b = NewBucket(key);
+            _bucketOf.Add(key, b);
+            HeapPush(b);
+        }
+        _lastKey = key; _lastBucket = b;
+        if (_tailPos[b] == ChunkSize)
+        {
+            int c = NewChunk();
+            _nextChunk[_tail[b]] = c;
+            _tail[b] = c;
+            _tailPos[b] = 0;
+        }
+        _items[(long)_tail[b] * ChunkSize + _tailPos[b]++] = item;
+        _size[b]++;
+        Count++;
+    }
+
+    public long Pop()
+    {
+        int b = _heap[0];
+        long item = _items[(long)_head[b] * ChunkSize + _headPos[b]++];
+        Count--;
+        if (--_size[b] == 0)
+        {
+            FreeChunk(_head[b]);
+            HeapPopTop();
+            _bucketOf.Remove(_bucketKey[b]);
+            if (_lastBucket == b) _lastBucket = -1;
+            _head[b] = _freeBucket; _freeBucket = b;
+        }
+        else if (_headPos[b] == ChunkSize)
+        {
+            int c = _head[b];
+            _head[b] = _nextChunk[c];
+            _headPos[b] = 0;
+            FreeChunk(c);
+        }
+        return item;
+    }
+
+    private int NewBucket(uint key)
+    {
+        int b;
+        if (_freeBucket >= 0) { b = _freeBucket; _freeBucket = _head[b]; }
+        else
+        {
+            if (_bucketCount == _bucketKey.Length)
+            {
+                int n = _bucketKey.Length * 2;
+                Array.Resize(ref _bucketKey, n); Array.Resize(ref _head, n); Array.Resize(ref _tail, n);
+                Array.Resize(ref _headPos, n); Array.Resize(ref _tailPos, n); Array.Resize(ref _size, n);
+            }
+            b = _bucketCount++;
+        }
+        int c = NewChunk();
+        _bucketKey[b] = key; _head[b] = c; _tail[b] = c; _headPos[b] = 0; _tailPos[b] = 0; _size[b] = 0;
+        return b;
+    }
+
+    private int NewChunk()
+    {
+        if (_freeChunk >= 0) { int f = _freeChunk; _freeChunk = _nextChunk[f]; _nextChunk[f] = -1; return f; }
+        if (_chunkCount == _nextChunk.Length)
+        {
+            Array.Resize(ref _nextChunk, _nextChunk.Length * 2);
+            Array.Resize(ref _items, _nextChunk.Length * ChunkSize);
+        }
+        _nextChunk[_chunkCount] = -1;
+        return _chunkCount++;
+    }
+
+    private void FreeChunk(int c) { _nextChunk[c] = _freeChunk; _freeChunk = c; }
+
+    private void HeapPush(int b)
+    {
+        if (_heapCount == _heap.Length) Array.Resize(ref _heap, _heap.Length * 2);
+        int i = _heapCount++;
+        uint key = _bucketKey[b];
+        while (i > 0)
+        {
+            int parent = (i - 1) >> 1;
+            if (_bucketKey[_heap[parent]] <= key) break;
+            _heap[i] = _heap[parent];
+            i = parent;
+        }
+        _heap[i] = b;
+    }
+
+    private void HeapPopTop()
+    {
+        int last = _heap[--_heapCount];
+        if (_heapCount == 0) return;
+        uint key = _bucketKey[last];
+        int i = 0;
+        while (true)
+        {
+            int child = 2 * i + 1;
+            if (child >= _heapCount) break;
+            if (child + 1 < _heapCount && _bucketKey[_heap[child + 1]] < _bucketKey[_heap[child]]) child++;
+            if (_bucketKey[_heap[child]] >= key) break;
+            _heap[i] = _heap[child];
+            i = child;
+        }
+        _heap[i] = last;
+    }
+}
