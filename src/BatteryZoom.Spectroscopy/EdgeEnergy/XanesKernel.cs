@@ -1,0 +1,206 @@
+using BatteryZoom.Spectroscopy.Normalisation;
+
+namespace BatteryZoom.Spectroscopy.EdgeEnergy;
+
+/// <summary>Per-spectrum work on one energy grid: normalisation by a <see cref="PreEdgePlan"/>, edge energy at a level, white line,
+/// edge step and residual. One instance per thread (it owns scratch buffers).</summary>
+/// <remarks>
+/// Edge energy: from the grid point nearest E0 the normalised spectrum is walked down (if it is at or above the level there) or
+/// up (if below) to the first pair of points that brackets the level, and interpolated linearly between them. With
+/// <see cref="EdgeEnergyOptions.LocalFit"/>, a least-squares polynomial over ±half-width around that estimate is solved for the level
+/// (root nearest the window centre; two re-centring passes): noise no longer biases the result toward the first bracketing pair.
+/// White line: highest normalised point within the search range above the edge energy, refined by the vertex of the parabola
+/// through it and its two neighbours (non-uniform spacing allowed).
+/// </remarks>
+public sealed class XanesKernel
+{
+    private readonly PreEdgePlan _plan;
+    private readonly EdgeEnergyOptions _options;
+    private readonly double[] _e;
+    private readonly double[] _norm;
+    private readonly double[] _gamma;
+    private readonly int _searchLo, _searchHi;
+    private readonly double[] _ata = new double[36];
+    private readonly double[] _atb = new double[6];
+    private readonly double[] _coef = new double[6];
+
+    /// <summary>Creates a kernel for one plan.</summary>
+    public XanesKernel(PreEdgePlan plan, EdgeEnergyOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        _plan = plan;
+        _options = options ?? EdgeEnergyOptions.Default;
+        _options.Validate();
+        _e = plan.Energies.ToArray();
+        _norm = new double[_e.Length];
+        _gamma = new double[plan.FunctionalCount - 2];
+        double e0 = plan.Ranges.E0.ElectronVolts, hw = _options.SearchHalfWidth.ElectronVolts;
+        _searchLo = 0; while (_searchLo < _e.Length - 1 && _e[_searchLo] < e0 - hw) _searchLo++;
+        _searchHi = _e.Length - 1; while (_searchHi > 0 && _e[_searchHi] > e0 + hw) _searchHi--;
+    }
+
+    /// <summary>The normalised spectrum of the last <see cref="Evaluate"/> call.</summary>
+    public ReadOnlySpan<double> LastNormalised => _norm;
+
+    /// <summary>Normalises one spectrum and finds its features.</summary>
+    /// <param name="mu">μ on the plan's energies.</param>
+    /// <param name="minimumStep">Steps below this (μ units) give <see cref="SpectrumStatus.BelowStepThreshold"/>; 0 disables.</param>
+    public SpectrumFeatures Evaluate(ReadOnlySpan<double> mu, double minimumStep = 0)
+    {
+        for (int i = 0; i < mu.Length; i++) if (!double.IsFinite(mu[i])) return SpectrumFeatures.Masked(SpectrumStatus.NotFinite);
+        _plan.Coefficients(mu, out double alpha, out double beta, _gamma);
+        double step = _plan.FixedStep ?? _gamma[0];
+        double rss = _plan.Residual(mu, alpha, beta, _gamma, out int count);
+        double rms = Math.Sqrt(rss / Math.Max(1, count));
+        double relResidual = rms / Math.Abs(step);
+        if (!(step > 0) || step < _options.MinimumStepToResidual * rms) return SpectrumFeatures.Masked(SpectrumStatus.NoEdge, step, relResidual);
+        _plan.Normalise(mu, alpha, beta, step, _norm);
+        var status = step < minimumStep ? SpectrumStatus.BelowStepThreshold : SpectrumStatus.Ok;
+
+        if (!Crossing(out double eHalf, out int above)) return SpectrumFeatures.Masked(SpectrumStatus.NoCrossing, step, relResidual);
+        if (_options.LocalFit) eHalf = RefineByLocalFit(eHalf);
+        var (wlE, wlH) = WhiteLine(eHalf, above);
+        return new SpectrumFeatures(status, eHalf, wlE, wlH, step, relResidual);
+    }
+
+    private bool Crossing(out double energy, out int above)
+    {
+        double level = _options.Level;
+        int s = _plan.Ranges.E0Index;
+        energy = double.NaN; above = -1;
+        if (_norm[s] >= level)
+        {
+            for (int i = s - 1; i >= _searchLo; i--)
+                if (_norm[i] < level) { above = i + 1; energy = Interpolate(i, level); return true; }
+        }
+        else
+        {
+            for (int i = s + 1; i <= _searchHi; i++)
+                if (_norm[i] >= level) { above = i; energy = Interpolate(i - 1, level); return true; }
+        }
+        return false;
+    }
+
+    private double Interpolate(int lo, double level)
+    {
+        double n0 = _norm[lo], n1 = _norm[lo + 1];
+        return _e[lo] + (level - n0) * (_e[lo + 1] - _e[lo]) / (n1 - n0);
+    }
+
+    private double RefineByLocalFit(double center)
+    {
+        double hw = _options.LocalFitHalfWidth.ElectronVolts, level = _options.Level;
+        int degree = _options.LocalFitDegree, p = degree + 1;
+        double c = center;
+        Span<double> pw = stackalloc double[11];
+        for (int pass = 0; pass < 3; pass++)
+        {
+            int lo = LowerBound(c - hw), hi = UpperBound(c + hw);
+            if (hi - lo + 1 < p + 1) return c;
+            Array.Clear(_ata); Array.Clear(_atb);
+            for (int i = lo; i <= hi; i++)
+            {
+                double u = (_e[i] - c) / hw, v = 1;
+                for (int k = 0; k < 2 * p - 1; k++) { pw[k] = v; v *= u; }
+                for (int a = 0; a < p; a++)
+                {
+                    _atb[a] += pw[a] * _norm[i];
+                    for (int b = 0; b < p; b++) _ata[a * p + b] += pw[a + b];
+                }
+            }
+            if (!SolveSymmetric(_ata, _atb, _coef, p)) return c;
+            double root = RootNearestZero(_coef, p, level);
+            if (double.IsNaN(root)) return c;
+            double next = c + root * hw;
+            if (Math.Abs(next - c) < 1e-4) return next;
+            c = next;
+        }
+        return c;
+    }
+
+    private int LowerBound(double e) { int i = 0; while (i < _e.Length && _e[i] < e) i++; return Math.Min(i, _e.Length - 1); }
+    private int UpperBound(double e) { int i = _e.Length - 1; while (i > 0 && _e[i] > e) i--; return i; }
+
+    private static double Poly(double[] c, int p, double u) { double v = 0; for (int k = p - 1; k >= 0; k--) v = v * u + c[k]; return v; }
+
+    // Root of poly(u) = level in [−1, 1] nearest u = 0: scan 40 sub-intervals outward from the centre, then bisect.
+    private static double RootNearestZero(double[] c, int p, double level)
+    {
+        const int half = 20;
+        double best = double.NaN;
+        for (int k = 0; k < half && double.IsNaN(best); k++)
+        {
+            for (int sgn = 1; sgn >= -1; sgn -= 2)
+            {
+                double a = sgn * k / (double)half, b = sgn * (k + 1) / (double)half;
+                double fa = Poly(c, p, a) - level, fb = Poly(c, p, b) - level;
+                if (fa == 0) return a;
+                if (fa * fb < 0)
+                {
+                    for (int it = 0; it < 50; it++)
+                    {
+                        double m = 0.5 * (a + b), fm = Poly(c, p, m) - level;
+                        if (fa * fm <= 0) { b = m; } else { a = m; fa = fm; }
+                    }
+                    double r = 0.5 * (a + b);
+                    if (double.IsNaN(best) || Math.Abs(r) < Math.Abs(best)) best = r;
+                }
+            }
+        }
+        return best;
+    }
+
+    // Cholesky-free Gaussian elimination with partial pivoting on a p×p system (p ≤ 6).
+    private static bool SolveSymmetric(double[] a, double[] b, double[] x, int p)
+    {
+        Span<double> m = stackalloc double[36];
+        Span<double> r = stackalloc double[6];
+        for (int i = 0; i < p * p; i++) m[i] = a[i];
+        for (int i = 0; i < p; i++) r[i] = b[i];
+        for (int k = 0; k < p; k++)
+        {
+            int piv = k; double max = Math.Abs(m[k * p + k]);
+            for (int i = k + 1; i < p; i++) if (Math.Abs(m[i * p + k]) > max) { max = Math.Abs(m[i * p + k]); piv = i; }
+            if (max < 1e-300) return false;
+            if (piv != k)
+            {
+                for (int j = 0; j < p; j++) (m[k * p + j], m[piv * p + j]) = (m[piv * p + j], m[k * p + j]);
+                (r[k], r[piv]) = (r[piv], r[k]);
+            }
+            for (int i = k + 1; i < p; i++)
+            {
+                double f = m[i * p + k] / m[k * p + k];
+                for (int j = k; j < p; j++) m[i * p + j] -= f * m[k * p + j];
+                r[i] -= f * r[k];
+            }
+        }
+        for (int k = p - 1; k >= 0; k--)
+        {
+            double s = r[k];
+            for (int j = k + 1; j < p; j++) s -= m[k * p + j] * x[j];
+            x[k] = s / m[k * p + k];
+        }
+        return true;
+    }
+
+    private (double Energy, double Height) WhiteLine(double eHalf, int start)
+    {
+        double limit = eHalf + _options.WhiteLineSearch.ElectronVolts;
+        int best = -1; double h = double.NegativeInfinity;
+        for (int i = Math.Max(0, start); i < _e.Length && _e[i] <= limit; i++)
+            if (_norm[i] > h) { h = _norm[i]; best = i; }
+        if (best < 0) return (double.NaN, double.NaN);
+        if (best == 0 || best == _e.Length - 1) return (_e[best], h);
+        // Parabola through (x0,y0), (x1,y1), (x2,y2): vertex from divided differences.
+        double x0 = _e[best - 1], x1 = _e[best], x2 = _e[best + 1];
+        double y0 = _norm[best - 1], y1 = _norm[best], y2 = _norm[best + 1];
+        double d01 = (y1 - y0) / (x1 - x0), d12 = (y2 - y1) / (x2 - x1);
+        double a = (d12 - d01) / (x2 - x0);
+        if (!(a < 0)) return (x1, y1);
+        double b = d01 - a * (x0 + x1);
+        double xv = -b / (2 * a);
+        if (xv < x0 || xv > x2) return (x1, y1);
+        double yv = y0 + (xv - x0) * (d01 + a * (xv - x1));
+        return (xv, yv);
+    }
+}
