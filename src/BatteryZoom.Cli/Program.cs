@@ -1,1 +1,3 @@
-return 0;
+using BatteryZoom.Cli;
+
+return await BzoomApp.RunAsync(args).ConfigureAwait(false);
