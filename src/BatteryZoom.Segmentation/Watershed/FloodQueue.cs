@@ -19,7 +19,7 @@ internal sealed class FloodQueue
 
     private int[] _heap = new int[64];
     private int _heapCount;
-    private readonly Dictionary<uint, int> _bucketOf = [];
+    private readonly KeyMap _bucketOf = new();
     private uint _lastKey;
     private int _lastBucket = -1;
 
@@ -37,11 +37,15 @@ internal sealed class FloodQueue
     {
         int b;
         if (_lastBucket >= 0 && _lastKey == key) b = _lastBucket;
-        else if (!_bucketOf.TryGetValue(key, out b))
+        else
         {
-            b = NewBucket(key);
-            _bucketOf.Add(key, b);
-            HeapPush(b);
+            b = _bucketOf.Get(key);
+            if (b < 0)
+            {
+                b = NewBucket(key);
+                _bucketOf.Add(key, b);
+                HeapPush(b);
+            }
         }
         _lastKey = key; _lastBucket = b;
         if (_tailPos[b] == ChunkSize)
@@ -143,5 +147,70 @@ internal sealed class FloodQueue
             i = child;
         }
         _heap[i] = last;
+    }
+
+    /// <summary>Open-addressing map uint → int (linear probing, backward-shift deletion); key 0 is never stored.</summary>
+    private sealed class KeyMap
+    {
+        private uint[] _keys = new uint[256];
+        private int[] _values = new int[256];
+        private int _count;
+
+        private static int Hash(uint key, int mask) => (int)((key * 0x9E3779B1u) >> 8) & mask;
+
+        public int Get(uint key)
+        {
+            int mask = _keys.Length - 1;
+            for (int i = Hash(key, mask); ; i = (i + 1) & mask)
+            {
+                uint k = _keys[i];
+                if (k == key) return _values[i];
+                if (k == 0) return -1;
+            }
+        }
+
+        public void Add(uint key, int value)
+        {
+            if (2 * (_count + 1) > _keys.Length) Grow();
+            Insert(key, value);
+            _count++;
+        }
+
+        private void Insert(uint key, int value)
+        {
+            int mask = _keys.Length - 1;
+            int i = Hash(key, mask);
+            while (_keys[i] != 0) i = (i + 1) & mask;
+            _keys[i] = key; _values[i] = value;
+        }
+
+        private void Grow()
+        {
+            var (oldK, oldV) = (_keys, _values);
+            _keys = new uint[oldK.Length * 2]; _values = new int[oldK.Length * 2];
+            for (int i = 0; i < oldK.Length; i++) if (oldK[i] != 0) Insert(oldK[i], oldV[i]);
+        }
+
+        public void Remove(uint key)
+        {
+            int mask = _keys.Length - 1;
+            int i = Hash(key, mask);
+            while (_keys[i] != key) { if (_keys[i] == 0) return; i = (i + 1) & mask; }
+            _count--;
+            // Backward-shift deletion keeps every probe chain unbroken.
+            int j = i;
+            while (true)
+            {
+                j = (j + 1) & mask;
+                uint k = _keys[j];
+                if (k == 0) break;
+                int home = Hash(k, mask);
+                bool between = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+                if (between) continue;
+                _keys[i] = k; _values[i] = _values[j];
+                i = j;
+            }
+            _keys[i] = 0;
+        }
     }
 }

@@ -75,21 +75,31 @@ public static class MarkerWatershed
         uint[][] labels, RunContext context)
     {
         int nx = image.Nx, ny = image.Ny, nz = image.Nz;
+        // Queue keys of every voxel, 0 outside the mask (no float maps to 0: it is the complement of a NaN pattern). One array
+        // lookup per neighbour instead of reading the mask and the image through their slice accessors.
+        var keys = new uint[nz][];
+        Parallel.For(0, nz, context.ParallelOptions, z =>
+        {
+            ReadOnlySpan<float> im = image.GetSlice(z);
+            ReadOnlySpan<byte> k = mask is null ? default : mask.GetSlice(z);
+            var kz = new uint[im.Length];
+            for (int i = 0; i < kz.Length; i++)
+                if (mask is null || k[i] != 0) kz[i] = KeyOf(im[i], negate, z, i);
+            keys[z] = kz;
+        });
         var queue = new FloodQueue();
         uint maxLabel = 0;
         for (int z = 0; z < nz; z++)
         {
             ReadOnlySpan<uint> m = markers.GetSlice(z);
-            ReadOnlySpan<float> im = image.GetSlice(z);
-            ReadOnlySpan<byte> k = mask is null ? default : mask.GetSlice(z);
-            uint[] l = labels[z];
+            uint[] l = labels[z], kz = keys[z];
             for (int i = m.IndexOfAnyExcept(0u); i >= 0 && i < m.Length; i++)
             {
                 uint lab = m[i];
-                if (lab == 0 || (mask is not null && k[i] == 0)) continue;
+                if (lab == 0 || kz[i] == 0) continue;
                 l[i] = lab;
                 if (lab > maxLabel) maxLabel = lab;
-                queue.Push(KeyOf(im[i], negate, z, i), ((long)z << 32) | (uint)i);
+                queue.Push(kz[i], ((long)z << 32) | (uint)i);
             }
         }
         if (queue.Count == 0)
@@ -107,16 +117,22 @@ public static class MarkerWatershed
             int z = (int)(item >> 32), i = (int)(uint)item;
             int y = i / nx, x = i - y * nx;
             uint lab = labels[z][i];
+            bool interior = x > 0 && x < nx - 1 && y > 0 && y < ny - 1 && z > 0 && z < nz - 1;
             for (int o = 0; o < nOff; o++)
             {
-                int zz = z + odz[o], yy = y + ody[o], xx = x + odx[o];
-                if ((uint)zz >= (uint)nz || (uint)yy >= (uint)ny || (uint)xx >= (uint)nx) continue;
+                int zz = z + odz[o];
+                if (!interior)
+                {
+                    int yy = y + ody[o], xx = x + odx[o];
+                    if ((uint)zz >= (uint)nz || (uint)yy >= (uint)ny || (uint)xx >= (uint)nx) continue;
+                }
                 int j = i + odi[o];
                 uint[] lz = labels[zz];
                 if (lz[j] != 0) continue;
-                if (mask is not null && mask.GetSlice(zz)[j] == 0) continue;
+                uint key = keys[zz][j];
+                if (key == 0) continue;
                 lz[j] = lab;
-                queue.Push(KeyOf(image.GetSlice(zz)[j], negate, zz, j), ((long)zz << 32) | (uint)j);
+                queue.Push(key, ((long)zz << 32) | (uint)j);
             }
             if ((++popped & 0xFFFFF) == 0) context.Cancellation.ThrowIfCancellationRequested();
         }

@@ -86,36 +86,46 @@ public static class SeedDetection
             BoxMaximum(boxMax, nx, ny, nz, mx, my, mz, context);
 
             // Candidates: in the mask, equal to the box maximum; sorted by value descending, raster order among ties.
-            var candidates = new List<(float Value, long Index)>();
+            var candIndex = new List<long>();
+            var candKey = new List<ulong>();
             for (int z = 0; z < nz; z++)
             {
                 float[] a = masked[z], b = boxMax[z];
                 for (int i = 0; i < a.Length; i++)
-                    if (a[i] == b[i] && !float.IsNegativeInfinity(a[i]) && !float.IsNaN(a[i])) candidates.Add((a[i], (long)z * nx * ny + i));
+                    if (a[i] == b[i] && !float.IsNegativeInfinity(a[i]) && !float.IsNaN(a[i]))
+                    {
+                        // Descending value, then raster order: complement of the order-preserving key, then the candidate's ordinal.
+                        candKey.Add(((ulong)~FloodQueue.Key(a[i]) << 32) | (uint)candIndex.Count);
+                        candIndex.Add((long)z * nx * ny + i);
+                    }
             }
-            var arr = candidates.ToArray();
-            Array.Sort(arr, (p, q) => p.Value != q.Value ? q.Value.CompareTo(p.Value) : p.Index.CompareTo(q.Index));
+            var order = candKey.ToArray();
+            Array.Sort(order);
 
             // Greedy spacing with a hash grid of cells m wide: a kept seed rejects candidates with |d| < m on every axis.
-            var cells = new Dictionary<(int, int, int), List<(int Z, int Y, int X)>>();
+            var cells = new Dictionary<long, List<(int Z, int Y, int X)>>();
+            long ncx = nx / mx + 3, ncy = ny / my + 3;
+            long Cell(int cz, int cy, int cx) => ((cz + 1) * ncy + (cy + 1)) * ncx + (cx + 1);
             var prov = VolumeAccess.Step(image.Provenance, StepId, 1, context, started, ("method", "local maxima"), ("min_separation", sepText));
             var result = VolumeAccess.NewInMemory<uint>(image.Grid, Quantity.Label, prov, out uint[][] labels);
             uint n = 0;
             long slice = (long)nx * ny;
-            foreach (var (_, index) in arr)
+            foreach (ulong ok in order)
             {
+                long index = candIndex[(int)(uint)ok];
                 int z = (int)(index / slice); int r = (int)(index - z * slice); int y = r / nx, x = r - y * nx;
                 int cz = z / mz, cy = y / my, cx = x / mx;
                 bool reject = false;
                 for (int dz = -1; dz <= 1 && !reject; dz++)
                     for (int dy = -1; dy <= 1 && !reject; dy++)
                         for (int dx = -1; dx <= 1 && !reject; dx++)
-                            if (cells.TryGetValue((cz + dz, cy + dy, cx + dx), out var list))
+                            if (cells.TryGetValue(Cell(cz + dz, cy + dy, cx + dx), out var list))
                                 foreach (var p in list)
                                     if (Math.Abs(p.Z - z) < mz && Math.Abs(p.Y - y) < my && Math.Abs(p.X - x) < mx) { reject = true; break; }
                 if (reject) continue;
-                if (!cells.TryGetValue((cz, cy, cx), out var own)) cells[(cz, cy, cx)] = own = [];
-                own.Add((z, y, x));
+                long own = Cell(cz, cy, cx);
+                if (!cells.TryGetValue(own, out var ownList)) cells[own] = ownList = [];
+                ownList.Add((z, y, x));
                 labels[z][r] = ++n;
             }
             if (n == 0)
