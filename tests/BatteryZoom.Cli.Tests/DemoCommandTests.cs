@@ -30,7 +30,7 @@ public class DemoCommandTests
     }
 
     [Fact]
-    public void Demo_Cancelled_LeavesNoOutputUnderItsFinalName()
+    public async Task Demo_Cancelled_LeavesNoOutputUnderItsFinalName()
     {
         string root = CliRunner.TempFolder();
         string output = Path.Combine(root, "demo");
@@ -42,7 +42,7 @@ public class DemoCommandTests
         Console.SetOut(TextWriter.Null);
         Console.SetError(stderr);
         int code;
-        try { code = BzoomApp.RunAsync(["demo", "--out", output], cts.Token).GetAwaiter().GetResult(); }
+        try { code = await BzoomApp.RunAsync(["demo", "--out", output], cts.Token); }
         finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
         Assert.Equal(130, code);
         Assert.Contains("cancelled", stderr.ToString());
