@@ -22,5 +22,6 @@ public static class BzoomApp
         DemoCommand.Create(),
         InfoCommand.Create(),
         ConvertCommand.Create(),
+        ReconCommand.Create(),
     ];
 }

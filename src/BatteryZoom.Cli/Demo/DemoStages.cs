@@ -6,5 +6,6 @@ internal static class DemoStages
     public static IEnumerable<IDemoStage> All() =>
     [
         new ParallelScanStage(),
+        new ParallelReconStage(),
     ];
 }

@@ -19,10 +19,10 @@ internal sealed class ParallelScanStage : IDemoStage
 
     public void Run(DemoContext context)
     {
-        const int columns = 128, rows = 24, angles = 180;
+        const int columns = 128, rows = 24, angles = 181;   // 0..180° with both ends: the 0°/180° pair fixes the rotation centre
         var phantom = SheppLogan.Create3D(Pixel * (columns / 2.0 - 4), MuScale);
         var detector = new Detector(columns, rows, Pixel);
-        var geometry = new ParallelBeam(detector, ParallelBeam.UniformAngles(angles, Angle.Zero, Angle.FromDegrees(180)));
+        var geometry = new ParallelBeam(detector, ParallelBeam.UniformAngles(angles, Angle.Zero, Angle.FromDegrees(180), includeEnd: true));
         using var lineIntegrals = AnalyticProjector.Project(phantom, geometry, context.Run);
         using var raw = new DetectorModel(FlatCounts: 20_000, DarkCounts: 100, FlatFrames: 10, DarkFrames: 5, Seed: 2026).Record(lineIntegrals, context.Run);
         DemoIO.WriteDataExchange(context.PathOf(ScanFile), raw, context);
@@ -33,7 +33,7 @@ internal sealed class ParallelScanStage : IDemoStage
 
         context.Shared["parallel.phantom"] = phantom;
         context.Shared["parallel.geometry"] = geometry;
-        context.Note(Name, "projections", $"{angles} × {rows} × {columns} (angles × rows × columns) over 180°, pixel {Pixel}");
+        context.Note(Name, "projections", $"{angles} × {rows} × {columns} (angles × rows × columns), 0..180° inclusive, pixel {Pixel}");
         context.Note(Name, "flats / darks", "10 / 5 frames, I0 = 20000 counts, Poisson noise, seed 2026");
         context.Note(Name, "files", $"{ScanFile} (Data Exchange), {TruthFile} (truth μ, 1/m)");
     }
