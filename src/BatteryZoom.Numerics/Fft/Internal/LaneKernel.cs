@@ -270,6 +270,11 @@ internal sealed class LaneKernel<T, V, L> : LaneKernel<T>
 
     public override void LoadRows(ReadOnlySpan<float> src, int rowStride, int rows, int count, Span<T> data, int elements, float sr, float si)
     {
+        if (Simd8 && rows == 8)
+        {
+            LoadRows8(src, rowStride, count, MemoryMarshal.Cast<T, float>(data), elements, sr, si);
+            return;
+        }
         if (!Simd16 || rows != 16)
         {
             base.LoadRows(src, rowStride, rows, count, data, elements, sr, si);
@@ -297,6 +302,11 @@ internal sealed class LaneKernel<T, V, L> : LaneKernel<T>
 
     public override void StoreRows(ReadOnlySpan<T> data, Span<float> dst, int rowStride, int rows, int count, float sr, float si)
     {
+        if (Simd8 && rows == 8)
+        {
+            StoreRows8(MemoryMarshal.Cast<T, float>(data), dst, rowStride, count, sr, si);
+            return;
+        }
         if (!Simd16 || rows != 16)
         {
             base.StoreRows(data, dst, rowStride, rows, count, sr, si);
@@ -321,6 +331,11 @@ internal sealed class LaneKernel<T, V, L> : LaneKernel<T>
 
     public override void LoadColumns(ReadOnlySpan<float> src, int rowStride, int cols, int nRows, Span<T> data, float sr, float si)
     {
+        if (Simd8 && cols == 8)
+        {
+            LoadColumns8(src, rowStride, nRows, MemoryMarshal.Cast<T, float>(data), sr, si);
+            return;
+        }
         if (!Simd16 || cols != 16)
         {
             base.LoadColumns(src, rowStride, cols, nRows, data, sr, si);
@@ -344,6 +359,11 @@ internal sealed class LaneKernel<T, V, L> : LaneKernel<T>
 
     public override void StoreColumns(ReadOnlySpan<T> data, Span<float> dst, int rowStride, int cols, int nRows, float sr, float si)
     {
+        if (Simd8 && cols == 8)
+        {
+            StoreColumns8(MemoryMarshal.Cast<T, float>(data), dst, rowStride, nRows, sr, si);
+            return;
+        }
         if (!Simd16 || cols != 16)
         {
             base.StoreColumns(data, dst, rowStride, cols, nRows, sr, si);
@@ -363,6 +383,109 @@ internal sealed class LaneKernel<T, V, L> : LaneKernel<T>
             Avx512F.PermuteVar16x32x2(re, lo, im).StoreUnsafe(ref r);
             Avx512F.PermuteVar16x32x2(re, hi, im).StoreUnsafe(ref r, 16);
         }
+    }
+
+    // ---------------------------------------------------------------- AVX transposes (float, 8 lanes)
+
+    private static bool Simd8 => typeof(T) == typeof(float) && typeof(L) == typeof(Lane256F) && Avx2.IsSupported;
+
+    private static void LoadRows8(ReadOnlySpan<float> src, int rowStride, int count, Span<float> dst, int elements, float sr, float si)
+    {
+        int tiles = count / 8;
+        ref float s0 = ref MemoryMarshal.GetReference(src);
+        ref float d0 = ref MemoryMarshal.GetReference(dst);
+        var ve = Vector256.Create(sr);
+        var vo = Vector256.Create(si);
+        for (int t = 0; t < tiles; t++)
+        {
+            Transpose8(ref Unsafe.Add(ref s0, 8 * t), rowStride, ref Unsafe.Add(ref d0, 64 * t), 8, ve, vo);
+        }
+        for (int f = 8 * tiles; f < count; f++)
+        {
+            float sc = (f & 1) == 0 ? sr : si;
+            for (int l = 0; l < 8; l++) dst[f * 8 + l] = src[l * rowStride + f] * sc;
+        }
+        dst[(count * 8)..(2 * elements * 8)].Clear();
+    }
+
+    private static void StoreRows8(ReadOnlySpan<float> src, Span<float> dst, int rowStride, int count, float sr, float si)
+    {
+        int tiles = count / 8;
+        ref float s0 = ref MemoryMarshal.GetReference(src);
+        ref float d0 = ref MemoryMarshal.GetReference(dst);
+        var alt = Vector256.Create(sr, si, sr, si, sr, si, sr, si);
+        for (int t = 0; t < tiles; t++)
+        {
+            Transpose8(ref Unsafe.Add(ref s0, 64 * t), 8, ref Unsafe.Add(ref d0, 8 * t), rowStride, alt, alt);
+        }
+        for (int f = 8 * tiles; f < count; f++)
+        {
+            float sc = (f & 1) == 0 ? sr : si;
+            for (int l = 0; l < 8; l++) dst[l * rowStride + f] = src[f * 8 + l] * sc;
+        }
+    }
+
+    private static void LoadColumns8(ReadOnlySpan<float> src, int rowStride, int nRows, Span<float> dst, float sr, float si)
+    {
+        ref float s0 = ref MemoryMarshal.GetReference(src);
+        ref float d0 = ref MemoryMarshal.GetReference(dst);
+        var vr = Vector256.Create(sr);
+        var vi = Vector256.Create(si);
+        for (int i = 0; i < nRows; i++)
+        {
+            ref float r = ref Unsafe.Add(ref s0, (nint)i * rowStride);
+            var a = Vector256.LoadUnsafe(ref r);
+            var b = Vector256.LoadUnsafe(ref r, 8);
+            // [a0 a2 b0 b2 | a4 a6 b4 b6] → 64-bit lanes 0,2,1,3 → [a0 a2 a4 a6 b0 b2 b4 b6]
+            var re = Avx2.Permute4x64(Avx.Shuffle(a, b, 0x88).AsDouble(), 0xD8).AsSingle();
+            var im = Avx2.Permute4x64(Avx.Shuffle(a, b, 0xDD).AsDouble(), 0xD8).AsSingle();
+            (re * vr).StoreUnsafe(ref d0, (nuint)(16 * i));
+            (im * vi).StoreUnsafe(ref d0, (nuint)(16 * i + 8));
+        }
+    }
+
+    private static void StoreColumns8(ReadOnlySpan<float> src, Span<float> dst, int rowStride, int nRows, float sr, float si)
+    {
+        ref float s0 = ref MemoryMarshal.GetReference(src);
+        ref float d0 = ref MemoryMarshal.GetReference(dst);
+        var vr = Vector256.Create(sr);
+        var vi = Vector256.Create(si);
+        for (int i = 0; i < nRows; i++)
+        {
+            var re = Vector256.LoadUnsafe(ref s0, (nuint)(16 * i)) * vr;
+            var im = Vector256.LoadUnsafe(ref s0, (nuint)(16 * i + 8)) * vi;
+            var lo = Avx.UnpackLow(re, im);
+            var hi = Avx.UnpackHigh(re, im);
+            ref float r = ref Unsafe.Add(ref d0, (nint)i * rowStride);
+            Avx.Permute2x128(lo, hi, 0x20).StoreUnsafe(ref r);
+            Avx.Permute2x128(lo, hi, 0x31).StoreUnsafe(ref r, 8);
+        }
+    }
+
+    /// <summary>8×8 float transpose; output row j is scaled by <paramref name="scaleEven"/> (even j) or <paramref name="scaleOdd"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8(ref float src, nint srcStride, ref float dst, nint dstStride, Vector256<float> scaleEven, Vector256<float> scaleOdd)
+    {
+        var r0 = Vector256.LoadUnsafe(ref src); var r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, srcStride));
+        var r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 2 * srcStride)); var r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 3 * srcStride));
+        var r4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 4 * srcStride)); var r5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 5 * srcStride));
+        var r6 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 6 * srcStride)); var r7 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 7 * srcStride));
+        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        (Avx.Permute2x128(u0, u4, 0x20) * scaleEven).StoreUnsafe(ref dst);
+        (Avx.Permute2x128(u1, u5, 0x20) * scaleOdd).StoreUnsafe(ref Unsafe.Add(ref dst, dstStride));
+        (Avx.Permute2x128(u2, u6, 0x20) * scaleEven).StoreUnsafe(ref Unsafe.Add(ref dst, 2 * dstStride));
+        (Avx.Permute2x128(u3, u7, 0x20) * scaleOdd).StoreUnsafe(ref Unsafe.Add(ref dst, 3 * dstStride));
+        (Avx.Permute2x128(u0, u4, 0x31) * scaleEven).StoreUnsafe(ref Unsafe.Add(ref dst, 4 * dstStride));
+        (Avx.Permute2x128(u1, u5, 0x31) * scaleOdd).StoreUnsafe(ref Unsafe.Add(ref dst, 5 * dstStride));
+        (Avx.Permute2x128(u2, u6, 0x31) * scaleEven).StoreUnsafe(ref Unsafe.Add(ref dst, 6 * dstStride));
+        (Avx.Permute2x128(u3, u7, 0x31) * scaleOdd).StoreUnsafe(ref Unsafe.Add(ref dst, 7 * dstStride));
     }
 
     /// <summary>16×16 float transpose: out row j = column j of the 16 input rows (Intel optimisation manual pattern).</summary>
