@@ -120,7 +120,17 @@ public sealed class FbpPlan
     /// <param name="parallel">Thread limit and cancellation.</param>
     /// <exception cref="ArgumentException">A buffer is too short.</exception>
     /// <exception cref="IncompatibleInputException">A sinogram holds NaN or infinity.</exception>
-    public void ExecuteSlab(ReadOnlySpan<float> sinograms, int count, Span<float> slices, ParallelOptions? parallel = null)
+    public void ExecuteSlab(ReadOnlySpan<float> sinograms, int count, Span<float> slices, ParallelOptions? parallel = null) =>
+        Run(sinograms, count, slices, parallel, filter: true);
+
+    /// <summary>Backprojection only: <c>slice = (1/Δu) Σ_a Δθ_a · q_a(t)</c> of sinograms that are already filtered (or, for an
+    /// unfiltered input, the plain weighted backprojection). Same layouts as <see cref="ExecuteSlab"/>.</summary>
+    /// <exception cref="ArgumentException">A buffer is too short.</exception>
+    /// <exception cref="IncompatibleInputException">A sinogram holds NaN or infinity.</exception>
+    public void BackprojectSlab(ReadOnlySpan<float> filteredSinograms, int count, Span<float> slices, ParallelOptions? parallel = null) =>
+        Run(filteredSinograms, count, slices, parallel, filter: false);
+
+    private void Run(ReadOnlySpan<float> sinograms, int count, Span<float> slices, ParallelOptions? parallel, bool filter)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         int na = Geometry.ProjectionCount, nc = Geometry.Detector.Columns;
@@ -133,7 +143,7 @@ public sealed class FbpPlan
         for (int z0 = 0; z0 < count; z0 += SlabBackprojector.Lanes)
         {
             int lanes = Math.Min(SlabBackprojector.Lanes, count - z0);
-            ReconstructBlock(source, z0, lanes, image, na, parallel);
+            ReconstructBlock(source, z0, lanes, image, na, parallel, filter);
             for (int l = 0; l < lanes; l++) ExtractLane(image, l, slices.Slice((z0 + l) * Nx * Ny, Nx * Ny));
         }
     }
@@ -143,7 +153,7 @@ public sealed class FbpPlan
         4L * SlabBackprojector.Lanes * ((long)Nx * Ny + (long)angleChunk * (Geometry.Detector.Columns + 3));
 
     /// <summary>Filters rows [z0, z0+lanes) of every angle and backprojects them into <paramref name="image"/> [y][x][lane].</summary>
-    internal void ReconstructBlock(ISinogramSource source, int z0, int lanes, float[] image, int angleChunk, ParallelOptions parallel)
+    internal void ReconstructBlock(ISinogramSource source, int z0, int lanes, float[] image, int angleChunk, ParallelOptions parallel, bool filter = true)
     {
         const int L = SlabBackprojector.Lanes;
         int na = Geometry.ProjectionCount, nc = Geometry.Detector.Columns, guarded = nc + 3;
@@ -154,7 +164,7 @@ public sealed class FbpPlan
         {
             int count = Math.Min(angleChunk, na - a0);
             if (count < angleChunk) Array.Clear(sino);
-            Parallel.For(0, count, parallel, () => (new float[nc], new float[nc]), (i, _, buffers) =>
+            Preprocessing.Parallelism.Run(() => Parallel.For(0, count, parallel, () => (new float[nc], new float[nc]), (i, _, buffers) =>
             {
                 var (row, filtered) = buffers;
                 int a = a0 + i;
@@ -169,14 +179,15 @@ public sealed class FbpPlan
                     source.ReadRow(a, z0 + l, row);
                     float sum = TensorPrimitives.Sum<float>(row);
                     if (!float.IsFinite(sum)) throw NonFinite(row, a, z0 + l);
-                    _filter.Filter(row, filtered, _scale[a]);
+                    if (filter) _filter.Filter(row, filtered, _scale[a]);
+                    else TensorPrimitives.Multiply(row, _scale[a], filtered);
                     sino[baseIndex + l] = 0;
                     for (int c = 0; c < nc; c++) sino[baseIndex + (c + 1) * L + l] = filtered[c];
                     sino[baseIndex + (nc + 1) * L + l] = 0;
                     sino[baseIndex + (nc + 2) * L + l] = 0;
                 }
                 return buffers;
-            }, _ => { });
+            }, _ => { }));
             // Backproject this chunk: the kernel indexes angles from a0 through its own arrays.
             SlabBackprojector.Accumulate(sino, guarded, _base[a0..(a0 + count)], _stepX[a0..(a0 + count)], _stepY[a0..(a0 + count)],
                 0, count, image, Nx, Ny, _mask, parallel);
