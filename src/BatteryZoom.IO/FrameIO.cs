@@ -145,7 +145,10 @@ public static class FrameIO
         for (int i = 0; i < frame.Length; i++)
         {
             if (!T.IsFinite(frame[i]))
-                throw new DataFormatException(source, "finite values", $"{frame[i]} at frame {frameIndex}, row {rowOffset + i / columns}, column {i % columns}");
+            {
+                string what = T.IsNaN(frame[i]) ? "NaN" : T.IsPositive(frame[i]) ? "+inf" : "-inf";
+                throw new DataFormatException(source, "finite values", $"{what} at frame {frameIndex}, row {rowOffset + i / columns}, column {i % columns}");
+            }
         }
     }
 
