@@ -17,11 +17,11 @@ public sealed record EdgeEnergyOptions
     /// <summary>Refine the crossing with a local least-squares polynomial instead of interpolating between two points (for noisy data).</summary>
     public bool LocalFit { get; init; }
 
-    /// <summary>Half-width of the local polynomial window around the crossing.</summary>
-    public Energy LocalFitHalfWidth { get; init; } = new(5);
+    /// <summary>Half-width of the final local polynomial window around the crossing (a first pass uses twice this).</summary>
+    public Energy LocalFitHalfWidth { get; init; } = new(2.5);
 
     /// <summary>Degree of the local polynomial (1..5).</summary>
-    public int LocalFitDegree { get; init; } = 3;
+    public int LocalFitDegree { get; init; } = 2;
 
     /// <summary>The white line is the maximum of the normalised spectrum within this distance above the edge energy.</summary>
     public Energy WhiteLineSearch { get; init; } = new(40);

@@ -58,7 +58,13 @@ public sealed class XanesKernel
         var status = step < minimumStep ? SpectrumStatus.BelowStepThreshold : SpectrumStatus.Ok;
 
         if (!Crossing(out double eHalf, out int above)) return SpectrumFeatures.Masked(SpectrumStatus.NoCrossing, step, relResidual);
-        if (_options.LocalFit) eHalf = RefineByLocalFit(eHalf);
+        if (_options.LocalFit)
+        {
+            // Two stages: a wide window first (less sensitive to the noisy bracketing pair it starts from), then the narrow
+            // window that keeps the polynomial's model error small.
+            double hw = _options.LocalFitHalfWidth.ElectronVolts;
+            eHalf = RefineByLocalFit(RefineByLocalFit(eHalf, 2 * hw), hw);
+        }
         var (wlE, wlH) = WhiteLine(eHalf, above);
         return new SpectrumFeatures(status, eHalf, wlE, wlH, step, relResidual);
     }
@@ -87,9 +93,9 @@ public sealed class XanesKernel
         return _e[lo] + (level - n0) * (_e[lo + 1] - _e[lo]) / (n1 - n0);
     }
 
-    private double RefineByLocalFit(double center)
+    private double RefineByLocalFit(double center, double hw)
     {
-        double hw = _options.LocalFitHalfWidth.ElectronVolts, level = _options.Level;
+        double level = _options.Level;
         int degree = _options.LocalFitDegree, p = degree + 1;
         double c = center;
         Span<double> pw = stackalloc double[11];

@@ -119,6 +119,24 @@ public sealed class PreEdgePlan
         if (q2 - q1 < 2) q2 = Math.Min(n, q1 + 2);
         if (q2 - q1 < 2) q1 -= 2;
 
+        // Ranges the caller set explicitly must hold data themselves: Larch would silently clamp them to the data and
+        // extend them by two points, which turns "no pre-edge measured" into a fit through the edge.
+        if (o.Pre1 is { } r1 && o.Pre2 is { } r2)
+        {
+            int inside = CountInside(e, e0 + Math.Min(r1.ElectronVolts, r2.ElectronVolts), e0 + Math.Max(r1.ElectronVolts, r2.ElectronVolts));
+            if (inside < 2 + nvict)
+                throw new IncompatibleInputException(
+                    $"pre_edge: the requested pre-edge range E0{Math.Min(r1.ElectronVolts, r2.ElectronVolts):+0.###;-0.###} .. E0{Math.Max(r1.ElectronVolts, r2.ElectronVolts):+0.###;-0.###} eV (E0 = {e0} eV) holds {inside} points below E0; at least {2 + nvict} are needed. " +
+                    "Measure further below the edge or move pre1/pre2.");
+        }
+        if (o.Norm1 is { } n1 && o.Norm2 is { } n2 && n2.ElectronVolts >= 0)
+        {
+            int inside = CountInside(e, e0 + Math.Min(n1.ElectronVolts, n2.ElectronVolts), e0 + Math.Max(n1.ElectronVolts, n2.ElectronVolts));
+            if (inside < nnorm + 1)
+                throw new IncompatibleInputException(
+                    $"pre_edge: the requested post-edge range E0+{Math.Min(n1.ElectronVolts, n2.ElectronVolts):0.###} .. E0+{Math.Max(n1.ElectronVolts, n2.ElectronVolts):0.###} eV (E0 = {e0} eV) holds {inside} points above E0; a degree-{nnorm} polynomial needs at least {nnorm + 1}. " +
+                    "Measure further above the edge, move norm1/norm2 or lower nnorm.");
+        }
         if (p2 - p1 < 2 || p2 - 1 >= ie0)
             throw new IncompatibleInputException(
                 $"pre_edge: the pre-edge range E0{pre1:+0.###;-0.###} .. E0{pre2:+0.###;-0.###} eV (E0 = {e0} eV) holds {Math.Max(0, Math.Min(p2, ie0) - p1)} points below E0; at least 2 are needed. " +
@@ -128,6 +146,13 @@ public sealed class PreEdgePlan
                 $"pre_edge: the post-edge range E0+{norm1:0.###} .. E0+{norm2:0.###} eV (E0 = {e0} eV) holds {Math.Max(0, q2 - Math.Max(q1, ie0 + 1))} points above E0; a degree-{nnorm} polynomial needs at least {nnorm + 1}. " +
                 "Measure further above the edge, move norm1/norm2 or lower nnorm.");
         return new PreEdgeRanges(new Energy(e0), ie0, new Energy(pre1), new Energy(pre2), new Energy(norm1), new Energy(norm2), nnorm, nvict, p1, p2, q1, q2);
+    }
+
+    private static int CountInside(double[] e, double lo, double hi)
+    {
+        int c = 0;
+        foreach (var x in e) if (x >= lo && x <= hi) c++;
+        return c;
     }
 
     // The fits themselves, in double precision; used on unit vectors to build the weights and by tests as the reference.
