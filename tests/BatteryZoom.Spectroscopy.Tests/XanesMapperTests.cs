@@ -1,0 +1,103 @@
+using BatteryZoom.Core.Data;
+using BatteryZoom.Core.Diagnostics;
+using BatteryZoom.Core.Geometry;
+using BatteryZoom.Core.Units;
+using BatteryZoom.Simulation.Particles;
+using BatteryZoom.Spectroscopy.Data;
+using BatteryZoom.Spectroscopy.EdgeEnergy;
+using BatteryZoom.Spectroscopy.Normalisation;
+using BatteryZoom.Spectroscopy.StateOfCharge;
+using CsCheck;
+
+namespace BatteryZoom.Spectroscopy.Tests;
+
+public class XanesMapperTests
+{
+    // Per-grain mean SOC: 2 % noise gives ≈ 0.04 SOC per voxel (0.08 eV / 2 eV), averaged over ≥ 20 voxels; 0.03 leaves margin
+    // for the slight non-rigidity of normalising shifted spectra with fixed-index fit ranges.
+    private const double GrainSocTolerance = 0.03;
+
+    private static (XanesParticlePhantom Phantom, SpectralVolume Volume) Particle(double noise, int n = 20)
+    {
+        var grid = VoxelGrid.Centered(new GridSize(n, n, n), Length.FromMicrometers(0.1));
+        var ph = new XanesParticlePhantom(new XanesParticleOptions { Grid = grid, GrainCount = 5, NoiseFraction = noise, Seed = 11 });
+        var e = NiKEdgeModel.TxmEnergyGrid();
+        var vols = ph.Render(e);
+        return (ph, new SpectralVolume([.. e.Select(x => new Energy(x))], vols));
+    }
+
+    [Fact]
+    public void SimulatedParticle_SocMapMatchesTruthPerGrain()
+    {
+        var (ph, vol) = Particle(0.02);
+        using var _ = vol;
+        var model = ph.Options.Model;
+        var pre = EdgeEnergy.EdgeEnergyAccuracyTests.Ranges;
+        // References: the half-height energies of noiseless SOC 0 and SOC 1 spectra through the same plan.
+        var plan = PreEdgePlan.Create(vol.EnergiesEv(), pre);
+        var k = new XanesKernel(plan);
+        double r0 = k.Evaluate(vol.EnergiesEv().Select(x => model.Mu(x, 0)).ToArray()).EdgeEnergy;
+        double r1 = k.Evaluate(vol.EnergiesEv().Select(x => model.Mu(x, 1)).ToArray()).EdgeEnergy;
+        using var maps = XanesMapper.Map(vol, new XanesMapOptions { PreEdge = pre, MaskStep = 0.5, Soc = new SocCalibration(new Energy(r0), new Energy(r1)) });
+        using var labels = ph.Labels();
+        var sum = new double[ph.GrainSoc.Count + 1];
+        var cnt = new int[sum.Length];
+        long outsideValid = 0;
+        for (int z = 0; z < vol.Grid.Size.Nz; z++)
+        {
+            var lab = labels.GetSlice(z);
+            var soc = maps.Soc!.GetSlice(z);
+            var mask = maps.Mask.GetSlice(z);
+            for (int v = 0; v < lab.Length; v++)
+            {
+                if (lab[v] == 0) { outsideValid += mask[v]; continue; }
+                Assert.Equal(1, mask[v]);
+                sum[lab[v]] += soc[v]; cnt[lab[v]]++;
+            }
+        }
+        Assert.Equal(0, outsideValid);   // no edge outside the particle: all masked
+        for (int g = 1; g < sum.Length; g++)
+        {
+            if (cnt[g] < 20) continue;
+            double mean = sum[g] / cnt[g];
+            Assert.True(Math.Abs(mean - ph.GrainSoc[g - 1]) < GrainSocTolerance, $"grain {g}: SOC {mean:F3} vs truth {ph.GrainSoc[g - 1]:F3} ({cnt[g]} voxels)");
+        }
+    }
+
+    [Fact]
+    public void NaNVoxel_IsMaskedNotACrash()
+    {
+        var (_, vol) = Particle(0, 12);
+        using var __ = vol;
+        var s = vol.AtEnergy(30).GetSlice(6);
+        s[6 * 12 + 6] = float.NaN;
+        using var maps = XanesMapper.Map(vol, new XanesMapOptions { PreEdge = EdgeEnergy.EdgeEnergyAccuracyTests.Ranges });
+        Assert.Equal((byte)SpectrumStatus.NotFinite, maps.Status.GetSlice(6)[6 * 12 + 6]);
+        Assert.True(float.IsNaN(maps.EdgeEnergy.GetSlice(6)[6 * 12 + 6]));
+        Assert.Equal(1, maps.CountOf(SpectrumStatus.NotFinite));
+        Assert.True(maps.CountOf(SpectrumStatus.Ok) > 0);
+    }
+
+    [Fact]
+    public void SpectralVolume_NonIncreasingEnergies_Throws()
+    {
+        var grid = VoxelGrid.Centered(new GridSize(2, 2, 2), Length.FromMicrometers(1));
+        var v = new[] { Volume<float>.Create(grid), Volume<float>.Create(grid) };
+        Assert.Throws<IncompatibleInputException>(() => new SpectralVolume([new Energy(8300), new Energy(8300)], v));
+        var other = Volume<float>.Create(VoxelGrid.Centered(new GridSize(3, 2, 2), Length.FromMicrometers(1)));
+        Assert.Throws<IncompatibleInputException>(() => new SpectralVolume([new Energy(8300), new Energy(8310)], [v[0], other]));
+    }
+
+    [Fact]
+    public void EdgeEnergy_InvariantUnderScaleOffsetAndLinearBackground() =>
+        // Pre-edge line removal and step normalisation are linear: a·μ + b + c·(E − E0) must give the same E at 0.5.
+        Gen.Select(Gen.Double[0.05, 20], Gen.Double[-5, 5], Gen.Double[-1e-3, 1e-3], Gen.Double[0, 1]).Sample((a, b, c, soc) =>
+        {
+            var e = NiKEdgeModel.TxmEnergyGrid();
+            var m = new NiKEdgeModel();
+            var k = new XanesKernel(PreEdgePlan.Create(e, EdgeEnergy.EdgeEnergyAccuracyTests.Ranges));
+            double e1 = k.Evaluate(e.Select(x => m.Mu(x, soc)).ToArray()).EdgeEnergy;
+            double e2 = k.Evaluate(e.Select(x => a * m.Mu(x, soc) + b + c * (x - 8344)).ToArray()).EdgeEnergy;
+            return Math.Abs(e1 - e2) < 1e-6;
+        });
+}
