@@ -91,18 +91,19 @@ public sealed class FbpPlan
         int n = det.Columns;
         int padded = PaddedLengthFor(n, options.PaddingFactor);
         var padding = new RowPadding(n, padded, options.Padding);
-        var kernel = FbpFilters.SpatialKernel(options.Filter, options.Cutoff, padded);
+        IRowFilter filter = UseDirectFilter
+            ? new DirectRowFilter(padding, FbpFilters.SpatialKernel(options.Filter, options.Cutoff, padded))
+            : new FftRowFilter(padding, FbpFilters.Response(options.Filter, options.Cutoff, padded));
         int size = options.OutputSize ?? n;
         var voxel = options.VoxelSize ?? det.PixelWidth;
-        return new FbpPlan(geometry, options, new DirectRowFilter(padding, kernel), size, size, voxel, center) { PaddedLength = padded };
+        return new FbpPlan(geometry, options, filter, size, size, voxel, center) { PaddedLength = padded };
     }
 
-    internal static int PaddedLengthFor(int columns, double factor)
-    {
-        int m = (int)Math.Ceiling(columns * factor);
-        m += m & 1;
-        return Math.Max(m, 2);
-    }
+    /// <summary>Test hook: filter by direct convolution (the exact O(N²) oracle) instead of the FFT.</summary>
+    internal static bool UseDirectFilter { get; set; }
+
+    internal static int PaddedLengthFor(int columns, double factor) =>
+        BatteryZoom.Numerics.Fft.FftSize.NextFastEven(Math.Max(2, (int)Math.Ceiling(columns * factor)));
 
     /// <summary>Reconstructs one slice from one sinogram.</summary>
     /// <param name="sinogram">[angle, column] line integrals (dimensionless, ∫μ ds).</param>
