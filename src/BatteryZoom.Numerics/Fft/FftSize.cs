@@ -10,8 +10,8 @@ namespace BatteryZoom.Numerics.Fft;
 /// </remarks>
 public static class FftSize
 {
-    /// <summary>Largest supported transform length (2²⁶).</summary>
-    public const int MaxLength = 1 << 26;
+    /// <summary>Largest supported transform length (2²⁴; a Bluestein plan of that size convolves at length ≤ 2²⁶).</summary>
+    public const int MaxLength = 1 << 24;
 
     /// <summary>True when every prime factor of <paramref name="length"/> is 2, 3, 5 or 7.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is zero or negative.</exception>
@@ -32,6 +32,11 @@ public static class FftSize
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(length, MaxLength);
+        return NextFastUnchecked(length);
+    }
+
+    internal static int NextFastUnchecked(int length)
+    {
         for (int m = length; ; m++)
         {
             if (IsFast(m)) return m;

@@ -85,7 +85,7 @@ internal sealed class StockhamCore<T> : FftCore<T> where T : unmanaged, IFloatin
 /// <summary>Bluestein chirp-z tables: X_k = w_k · Σ_j (x_j w_j) · conj(w_{k−j}), w_k = exp(−iπk²/N).</summary>
 internal sealed class BluesteinCore<T> : FftCore<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public BluesteinCore(int length) : this(length, FftSize.NextFast(2 * length - 1)) { }
+    public BluesteinCore(int length) : this(length, FftSize.NextFastUnchecked(2 * length - 1)) { }
 
     private BluesteinCore(int length, int convolutionLength) : base(length, convolutionLength)
     {
@@ -104,7 +104,7 @@ internal sealed class BluesteinCore<T> : FftCore<T> where T : unmanaged, IFloati
             b[k] = conj;
             if (k > 0) b[convolutionLength - k] = conj;
         }
-        // Kernel spectrum in float64 by a direct-enough route: use our float64 scalar Stockham via the reference.
+        // Kernel spectrum computed once in float64 (ReferenceFft), then rounded: only the data path runs in float32.
         var hat = Reference.ReferenceFft.Forward(b);
         KernelSpectrum = new T[2 * convolutionLength];
         double scale = 1.0 / convolutionLength;         // folds the inverse transform's 1/M here
