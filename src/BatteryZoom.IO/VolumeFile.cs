@@ -75,8 +75,7 @@ public static class VolumeFile
     {
         ArgumentNullException.ThrowIfNull(metadata);
         options ??= new();
-        var format = FileFormats.Detect(path);
-        if (options.TiffFolder && format == FileFormat.Tiff) format = FileFormat.TiffFolder;
+        var format = options.TiffFolder ? FileFormat.TiffFolder : FileFormats.Detect(path);
         var tiff = new TiffWriteOptions { ElementType = options.ElementType, Overwrite = options.Overwrite, Metadata = metadata };
         switch (format)
         {
