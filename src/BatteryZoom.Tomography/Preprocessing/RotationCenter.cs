@@ -80,7 +80,14 @@ public static class RotationCenter
 
     /// <summary>Centre of a scan from the sinograms of a band of rows around <paramref name="row"/> (default: the middle row).</summary>
     /// <exception cref="IncompatibleInputException">Not parallel beam, raw counts, or no angles 180° apart.</exception>
-    public static double Estimate(ProjectionSet scan, int? row = null, int band = 5)
+    public static double Estimate(ProjectionSet scan, int? row = null, int band = 5) => Estimate(scan, row, band, 0.25);
+
+    /// <summary>Like <see cref="Estimate(ProjectionSet, int?, int)"/> but searches the whole detector (the axis of a 360°
+    /// half-acquisition scan sits near one edge; at least 5 % of the detector must overlap).</summary>
+    /// <exception cref="IncompatibleInputException">Not parallel beam, raw counts, or no angles 180° apart.</exception>
+    public static double EstimateOffsetAxis(ProjectionSet scan, int? row = null, int band = 5) => Estimate(scan, row, band, 0.025);
+
+    private static double Estimate(ProjectionSet scan, int? row, int band, double margin)
     {
         ArgumentNullException.ThrowIfNull(scan);
         if (scan.Geometry is not ParallelBeam geometry)
@@ -102,11 +109,21 @@ public static class RotationCenter
                 scan.Projections.ReadRow(b, r, y);
                 rows.Add(x); rows.Add(y);
             }
-        return Minimise(rows, nc);
+        return Minimise(rows, nc, margin);
     }
 
     /// <summary>Index pairs (a, b) with θ_b ≈ θ_a + π, at most 64 spread over the scan.</summary>
     internal static List<(int A, int B)> Pairs(IReadOnlyList<Angle> angles)
+    {
+        var result = AllPairs(angles);
+        if (result.Count <= 64) return result;
+        var thinned = new List<(int, int)>();
+        for (int i = 0; i < 64; i++) thinned.Add(result[(int)((long)i * result.Count / 64)]);
+        return thinned;
+    }
+
+    /// <summary>Every index pair (a, b) with θ_b ≈ θ_a + π (to half an angular step).</summary>
+    internal static List<(int A, int B)> AllPairs(IReadOnlyList<Angle> angles)
     {
         int n = angles.Count;
         var result = new List<(int, int)>();
@@ -125,19 +142,13 @@ public static class RotationCenter
             }
             if (bestErr <= tolerance && angles[best].Radians > angles[a].Radians) result.Add((a, best));
         }
-        if (result.Count > 64)
-        {
-            var thinned = new List<(int, int)>();
-            for (int i = 0; i < 64; i++) thinned.Add(result[(int)((long)i * result.Count / 64)]);
-            return thinned;
-        }
         return result;
     }
 
-    private static double Minimise(List<float[]> rows, int n)
+    private static double Minimise(List<float[]> rows, int n, double margin = 0.25)
     {
-        // Coarse: 0.5-px steps over centres that keep at least half the detector overlapping.
-        double lo = n / 4.0, hi = 3 * n / 4.0 - 1;
+        // Coarse: 0.5-px steps over centres that keep at least 2·margin of the detector overlapping.
+        double lo = margin * n, hi = (1 - margin) * n - 1;
         double best = Search(rows, n, lo, hi, 0.5);
         best = Search(rows, n, best - 0.75, best + 0.75, 0.05);
         return Search(rows, n, best - 0.06, best + 0.06, 0.005);
