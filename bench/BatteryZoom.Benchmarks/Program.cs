@@ -6,6 +6,8 @@ string area = args.Length > 0 ? args[0].ToLowerInvariant() : "";
 return area switch
 {
     "fft" => FftBench.Run(args),
+    "xanes" => BatteryZoom.Benchmarks.Spectroscopy.XanesBench.Run(args),
+    "fbp" => BatteryZoom.Benchmarks.Tomography.FbpBench.Run(args),
     _ => Usage(),
 };
 
