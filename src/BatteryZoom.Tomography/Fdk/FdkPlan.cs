@@ -51,6 +51,7 @@ public sealed class FdkPlan
     private readonly float[] _response;
     private readonly IRealFftPlan _fft;
     private readonly double _lMin, _lMax;
+    private readonly int _extraLeft, _extraRight;
 
     private FdkPlan(CircularConeBeam geometry, VoxelGrid grid, FdkOptions options, FdkWeights.AngleSet angles, FdkRedundancy redundancy, double parkerDelta)
     {
@@ -76,8 +77,13 @@ public sealed class FdkPlan
             _wang = new double[det.Columns];
             double uMin = ColumnU(0), uMax = ColumnU(det.Columns - 1);
             for (int j = 0; j < det.Columns; j++) _wang[j] = FdkWeights.Wang(ColumnU(j), uMin, uMax, _pw);
+            // The ramp filter of the weighted rows has tails beyond the short edge, where voxels of the far half of the
+            // field still project: filter onto a detector made symmetric about the central ray and keep those columns.
+            int missing = (int)Math.Ceiling((Math.Abs(uMax + uMin)) / _pw - 1e-9);
+            if (uMax >= -uMin) _extraLeft = missing; else _extraRight = missing;
         }
-        PaddedLength = FftSize.NextFastEven(Math.Max(det.Columns + 1, (int)Math.Ceiling(options.PaddingFactor * det.Columns)));
+        int extended = det.Columns + _extraLeft + _extraRight;
+        PaddedLength = FftSize.NextFastEven(Math.Max(extended + 1, (int)Math.Ceiling(options.PaddingFactor * extended)));
         var response = FbpFilters.Response(options.Filter, options.Cutoff, PaddedLength);
         _response = response.Select(v => (float)v).ToArray();
         _fft = ManagedFft.Shared.CreateReal(PaddedLength);
@@ -97,8 +103,10 @@ public sealed class FdkPlan
     public FdkRedundancy Redundancy { get; }
     /// <summary>Padded row length of the ramp filter.</summary>
     public int PaddedLength { get; }
-    /// <summary>Columns of a filtered buffer: detector columns plus one zero guard on each side.</summary>
-    public int BufferColumns => Geometry.Detector.Columns + 2;
+    /// <summary>Filtered columns: the detector's, plus (Wang weighting) virtual columns that make it symmetric about the central ray.</summary>
+    public int FilteredColumns => Geometry.Detector.Columns + _extraLeft + _extraRight;
+    /// <summary>Columns of a filtered buffer: <see cref="FilteredColumns"/> plus one zero guard on each side.</summary>
+    public int BufferColumns => FilteredColumns + 2;
 
     /// <summary>Floats of one filtered projection buffer for <paramref name="rows"/> detector rows (plus two guard rows).</summary>
     public long BufferLength(int rows) => (long)BufferColumns * (rows + 2);
@@ -185,6 +193,7 @@ public sealed class FdkPlan
         internal Workspace(int rows, int columns, int padded)
         {
             Padded = new float[(long)rows * padded];
+            Natural = new float[padded];
             Filtered = new float[(long)rows * columns];
             Weights = new float[columns];
             Row = new float[columns];
@@ -192,6 +201,7 @@ public sealed class FdkPlan
         }
 
         internal float[] Padded { get; }
+        internal float[] Natural { get; }
         internal float[] Filtered { get; }
         internal float[] Weights { get; }
         internal float[] Row { get; }
@@ -201,10 +211,10 @@ public sealed class FdkPlan
     }
 
     /// <summary>Scratch for filtering up to <paramref name="maxRows"/> rows of one projection.</summary>
-    public Workspace CreateWorkspace(int maxRows) => new(Math.Max(1, maxRows), Geometry.Detector.Columns, PaddedLength);
+    public Workspace CreateWorkspace(int maxRows) => new(Math.Max(1, maxRows), FilteredColumns, PaddedLength);
 
     /// <summary>Bytes of one workspace for <paramref name="maxRows"/> rows.</summary>
-    public long WorkspaceBytes(int maxRows) => 4L * (Math.Max(1, maxRows) * ((long)PaddedLength + Geometry.Detector.Columns) + 2L * Geometry.Detector.Columns);
+    public long WorkspaceBytes(int maxRows) => 4L * (Math.Max(1, maxRows) * ((long)PaddedLength + FilteredColumns) + 2L * FilteredColumns + PaddedLength);
 
     /// <summary>Weights and filters rows <paramref name="rows"/> of projection <paramref name="index"/> into
     /// <paramref name="buffer"/> ([column + 1][row − First + 1], guards zero; length ≥ <see cref="BufferLength"/>).</summary>
@@ -228,15 +238,23 @@ public sealed class FdkPlan
             double v = (row - _cv) * _ph + _offV;
             double d2 = _dsd * _dsd + v * v;
             var dst = padded.AsSpan(r * n, n);
-            for (int j = 0; j < nc; j++) dst[j] = (float)(workspace.Row[j] * w[j] * (_dsd / Math.Sqrt(d2 + _u2[j])));
-            Pad(dst, nc);
+            var natural = _extraLeft > 0 ? workspace.Natural.AsSpan() : dst;
+            for (int j = 0; j < nc; j++) natural[j] = (float)(workspace.Row[j] * w[j] * (_dsd / Math.Sqrt(d2 + _u2[j])));
+            Pad(natural, nc);
+            if (_extraLeft > 0)
+            {
+                // Rotate so the virtual columns come first: a circular shift of the input shifts the circular output.
+                natural[(n - _extraLeft)..].CopyTo(dst);
+                natural[..(n - _extraLeft)].CopyTo(dst[_extraLeft..]);
+            }
         }
-        _fft.Filter(padded.AsSpan(0, nr * n), workspace.Filtered.AsSpan(0, nr * nc), _response, nr, n, nc);
+        int ne = FilteredColumns;
+        _fft.Filter(padded.AsSpan(0, nr * n), workspace.Filtered.AsSpan(0, nr * ne), _response, nr, n, ne);
         var f = workspace.Filtered;
         for (int r = 0; r < nr; r++)
         {
-            int src = r * nc;
-            for (int j = 0; j < nc; j++) buffer[(j + 1) * stride + r + 1] = f[src + j];
+            int src = r * ne;
+            for (int j = 0; j < ne; j++) buffer[(j + 1) * stride + r + 1] = f[src + j];
         }
     }
 
@@ -311,11 +329,15 @@ public sealed class FdkPlan
     private unsafe void BackprojectRow(int y, IReadOnlyList<float[]> buffers, int firstProjection, int g0, int g1, SlabRows rows, int z0, int slabSlices,
         float[] accumulator, BackprojectionKernel kernel)
     {
-        int nx = Grid.Size.Nx, nc = Geometry.Detector.Columns, stride = rows.Count + 2;
+        int nx = Grid.Size.Nx, nc = FilteredColumns, stride = rows.Count + 2;
         double ox = Grid.Origin.X, dx = Grid.Dx.Meters, yp = Grid.Origin.Y + y * Grid.Dy.Meters;
         double zLow = Grid.Origin.Z + z0 * Grid.Dz.Meters, dz = Grid.Dz.Meters;
         double rowOffset = _cv - rows.First + 1;
         double hiLimit = stride - 1 - 1e-3;
+        // col = (t·D_sd/L − OffsetU)/Δu + cu + 1; row(iz) = ((z0 + iz·Δz)·D_sd/L − OffsetV)/Δv + cv − First + 1.
+        double colScale = _dsd / _pw, colOffset = _cu + 1 + _extraLeft - _offU / _pw;
+        double rowScale = _dsd / _ph, rowBase = rowOffset - _offV / _ph;
+        double rowStep = dz * _dsd / _ph, invRowStep = 1 / rowStep;
         float[]? blendArray = null;
         bool useBlend = kernel != BackprojectionKernel.FourTap && Avx2.IsSupported;
         if (useBlend)
@@ -337,17 +359,18 @@ public sealed class FdkPlan
                     {
                         double xp = ox + x * dx;
                         double t = xp * cs + ty, s = sy - xp * sn;
-                        double l = _dso + s, m = _dsd / l;
-                        double col = (t * m - _offU) / _pw + _cu + 1;
+                        // One division per voxel column; everything else is multiplications (float64).
+                        double invL = 1 / (_dso + s);
+                        double col = t * invL * colScale + colOffset;
                         if (!(col >= 0 && col < nc + 1)) continue;
                         int c0 = (int)col;
                         float fc = (float)(col - c0);
-                        double ratio = _dso / l;
+                        double ratio = _dso * invL;
                         float weight = (float)(ratio * ratio);
-                        double a0 = (zLow * m - _offV) / _ph + rowOffset;
-                        double b = dz * m / _ph;
-                        int izLo = (int)Math.Max(0, Math.Ceiling((1e-3 - a0) / b));
-                        int izHi = (int)Math.Min(slabSlices - 1, Math.Floor((hiLimit - a0) / b));
+                        double a0 = zLow * invL * rowScale + rowBase;
+                        double b = invL * rowStep, invB = (_dso + s) * invRowStep;
+                        int izLo = (int)Math.Max(0, Math.Ceiling((1e-3 - a0) * invB));
+                        int izHi = (int)Math.Min(slabSlices - 1, Math.Floor((hiLimit - a0) * invB));
                         if (izHi < izLo) continue;
                         float* acc = accBase + (long)x * slabSlices;
                         float* q0 = q + (long)c0 * stride;
