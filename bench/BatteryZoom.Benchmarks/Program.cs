@@ -8,6 +8,7 @@ return area switch
     "fft" => FftBench.Run(args),
     "xanes" => BatteryZoom.Benchmarks.Spectroscopy.XanesBench.Run(args),
     "fbp" => BatteryZoom.Benchmarks.Tomography.FbpBench.Run(args),
+    "seg" => BatteryZoom.Benchmarks.Segmentation.SegmentationBench.Run(args),
     _ => Usage(),
 };
 
