@@ -125,7 +125,18 @@ public static class XanesMapper
                 var spec = w.Spectrum;
                 for (int v = 0; v < len; v++)
                 {
-                    for (int i = 0; i < ne; i++) spec[i] = w.Input[i * len + v];
+                    // Transpose in blocks of 64 voxels: reads run along each energy row instead of striding a slice per value.
+                    int b = v % Block;
+                    if (b == 0)
+                    {
+                        int m = Math.Min(Block, len - v);
+                        for (int i = 0; i < ne; i++)
+                        {
+                            var row = w.Input.AsSpan(i * len + v, m);
+                            for (int j = 0; j < m; j++) w.Tile[j * ne + i] = row[j];
+                        }
+                    }
+                    w.Tile.AsSpan(b * ne, ne).CopyTo(spec);
                     var f = w.Kernel.Evaluate(spec, minStep);
                     bool ok = f.Status == SpectrumStatus.Ok;
                     w.Edge[v] = ok ? (float)f.EdgeEnergy : float.NaN;
@@ -165,6 +176,8 @@ public static class XanesMapper
         return p;
     }
 
+    private const int Block = 64;
+
     /// <summary>Mean spectrum over finite voxels of up to 16 evenly spaced slices (for find_e0 of a volume).</summary>
     public static double[] MeanSpectrum(SpectralVolume volume)
     {
@@ -196,6 +209,7 @@ public static class XanesMapper
         public readonly XanesKernel Kernel = new(plan, edge);
         public readonly float[] Input = new float[ne * len];
         public readonly double[] Spectrum = new double[ne];
+        public readonly double[] Tile = new double[Block * ne];
         public readonly float[] Edge = new float[len], WhiteLine = new float[len], WhiteLineHeight = new float[len], Step = new float[len], Residual = new float[len], Soc = new float[len];
         public readonly byte[] Mask = new byte[len], Status = new byte[len];
         public readonly long[] Counts = new long[8];

@@ -129,8 +129,25 @@ public sealed class XanesKernel
 
     private static double Poly(double[] c, int p, double u) { double v = 0; for (int k = p - 1; k >= 0; k--) v = v * u + c[k]; return v; }
 
-    // Root of poly(u) = level in [−1, 1] nearest u = 0: scan 40 sub-intervals outward from the centre, then bisect.
+    // Root of poly(u) = level in [−1, 1] nearest u = 0: Newton from 0 when it converges inside [−0.5, 0.5] (the usual case),
+    // else scan 40 sub-intervals outward from the centre and bisect.
     private static double RootNearestZero(double[] c, int p, double level)
+    {
+        double u = 0;
+        for (int it = 0; it < 12; it++)
+        {
+            double f = Poly(c, p, u) - level, d = 0;
+            for (int k = p - 1; k >= 1; k--) d = d * u + k * c[k];
+            if (!(d > 0)) break;
+            double next = u - f / d;
+            if (Math.Abs(next) > 0.5) break;
+            if (Math.Abs(next - u) < 1e-10) return next;
+            u = next;
+        }
+        return RootByScan(c, p, level);
+    }
+
+    private static double RootByScan(double[] c, int p, double level)
     {
         const int half = 20;
         double best = double.NaN;
