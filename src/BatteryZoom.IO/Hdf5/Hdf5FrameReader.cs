@@ -45,15 +45,34 @@ public sealed class Hdf5FrameReader : FrameReader
                 throw Corrupt($"frame indices within 0..{frames - 1}", "an index outside");
             _type = Hdf5Support.ElementTypeOf(_dataset.Type, Source);
             Metadata = metadata ?? StackMetadata.Empty;
-            long frameBytes = (long)rows * (long)cols * _type.SizeOf();
-            long cacheBytes = Math.Max(64L << 20, 2 * frameBytes);
-            _access = new H5DatasetAccess(ChunkCache: new SimpleReadingChunkCache(chunkSlotCount: 16411, byteCount: (ulong)cacheBytes));
+            var (cacheBytes, slots) = CacheSize(_dataset, dims, _type.SizeOf());
+            _access = new H5DatasetAccess(ChunkCache: new SimpleReadingChunkCache(chunkSlotCount: slots, byteCount: (ulong)cacheBytes));
         }
         catch
         {
             if (ownsFile) file.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Enough cache for every chunk one layer of frames touches (a chunk spanning k frames is re-read for each of
+    /// them otherwise), plus one chunk; at least 8 MiB, at most 1 GiB.</summary>
+    private static (long Bytes, int Slots) CacheSize(NativeDataset dataset, ulong[] dims, int elementSize)
+    {
+        ulong[] chunks;
+        try { chunks = dataset.Layout.Class == PureHDF.H5DataLayoutClass.Chunked ? dataset.Layout.Chunks : []; }
+        catch (Exception ex) when (ex is not OutOfMemoryException) { chunks = []; }
+        if (chunks.Length < dims.Length) return (8L << 20, 521);
+        long chunkBytes = elementSize, perLayer = 1;
+        for (int i = 0; i < dims.Length; i++)
+        {
+            ulong c = Math.Max(1UL, chunks[i]);
+            chunkBytes *= (long)c;
+            if (i >= dims.Length - 2) perLayer *= (long)((dims[i] + c - 1) / c);
+        }
+        long bytes = Math.Clamp(chunkBytes * (perLayer + 1), 8L << 20, 1L << 30);
+        int slots = (int)Math.Clamp(perLayer * 2 + 1, 521, 1 << 20);
+        return (bytes, slots);
     }
 
     /// <inheritdoc/>

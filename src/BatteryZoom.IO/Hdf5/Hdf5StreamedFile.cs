@@ -13,23 +13,25 @@ namespace BatteryZoom.IO.Hdf5;
 /// rows of one frame, and each write covers whole frames).</remarks>
 internal sealed class BoundedWritingChunkCache(long byteLimit) : IWritingChunkCache
 {
-    private readonly Dictionary<ulong, Memory<byte>> _chunks = [];
+    // PureHDF 2.2 hands GetChunk a writer closure bound to the chunk being *requested* (it ignores its index argument), so
+    // a chunk is evicted with the writer captured when that chunk itself was first requested, never with the current one.
+    private readonly Dictionary<ulong, (Memory<byte> Data, Action<ulong, Memory<byte>> Writer)> _chunks = [];
     private readonly Queue<ulong> _order = new();
     private long _bytes;
 
     public Memory<byte> GetChunk(ulong chunkIndex, Func<Memory<byte>> chunkAllocator, Action<ulong, Memory<byte>> chunkWriter)
     {
-        if (_chunks.TryGetValue(chunkIndex, out var chunk)) return chunk;
-        chunk = chunkAllocator();
+        if (_chunks.TryGetValue(chunkIndex, out var entry)) return entry.Data;
+        var chunk = chunkAllocator();
         while (_order.Count > 0 && _bytes + chunk.Length > byteLimit)
         {
             ulong oldest = _order.Dequeue();
-            var data = _chunks[oldest];
+            var (data, writer) = _chunks[oldest];
             _chunks.Remove(oldest);
             _bytes -= data.Length;
-            chunkWriter(oldest, data);
+            writer(oldest, data);
         }
-        _chunks[chunkIndex] = chunk;
+        _chunks[chunkIndex] = (chunk, chunkWriter);
         _order.Enqueue(chunkIndex);
         _bytes += chunk.Length;
         return chunk;
@@ -40,7 +42,7 @@ internal sealed class BoundedWritingChunkCache(long byteLimit) : IWritingChunkCa
         while (_order.Count > 0)
         {
             ulong index = _order.Dequeue();
-            chunkWriter(index, _chunks[index]);
+            chunkWriter(index, _chunks[index].Data);
         }
         _chunks.Clear();
         _bytes = 0;
