@@ -101,3 +101,17 @@ public class XanesMapperTests
             return Math.Abs(e1 - e2) < 1e-6;
         });
 }
+
+public class EnergySeriesTests
+{
+    [Fact]
+    public void EndViewWeights_MinusToPlus90_HalvesTheDuplicatedEnds()
+    {
+        var angles = Enumerable.Range(-90, 181).Select(d => Angle.FromDegrees(d)).ToList();
+        var w = EnergySeries.EndViewWeights(angles);
+        Assert.Equal(0.5f, w[0]);
+        Assert.Equal(0.5f, w[180]);
+        Assert.All(w[1..180], x => Assert.Equal(1f, x));
+        Assert.Equal(180.0, w.Sum(x => (double)x), 6);
+    }
+}
