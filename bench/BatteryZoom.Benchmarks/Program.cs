@@ -9,6 +9,7 @@ return area switch
     "xanes" => BatteryZoom.Benchmarks.Spectroscopy.XanesBench.Run(args),
     "fbp" => BatteryZoom.Benchmarks.Tomography.FbpBench.Run(args),
     "seg" => BatteryZoom.Benchmarks.Segmentation.SegmentationBench.Run(args),
+    "phase" => BatteryZoom.Benchmarks.Phase.PhaseBench.Run(args),
     _ => Usage(),
 };
 

@@ -54,31 +54,30 @@ public sealed class CtfPlan
         double zMax = options.Distances[^1].Meters;
         double fc = 1.0 / Math.Sqrt(2 * lambda * zMax);
         double width = options.SwitchWidth * fc;
-        var a = new double[nd][];
-        for (int d = 0; d < nd; d++) a[d] = new double[f2.Length];
-        var w = new double[f2.Length];
         var weights = new float[nd][];
-        var tmp = new double[f2.Length];
-        for (int i = 0; i < f2.Length; i++)
+        for (int d = 0; d < nd; d++) weights[d] = new float[2 * f2.Length];
+        var z = options.Distances.Select(x => x.Meters).ToArray();
+        // Rows of the spectrum are independent: the table of 2·nd·bins sines and cosines is built in parallel.
+        int sc = pc / 2 + 1;
+        Parallel.For(0, pr, r =>
         {
-            double sum2 = 0;
-            for (int d = 0; d < nd; d++)
+            Span<double> ad = stackalloc double[nd];
+            for (int i = r * sc; i < (r + 1) * sc; i++)
             {
-                double chi = Math.PI * lambda * options.Distances[d].Meters * f2[i];
-                double ad = Math.Sin(chi) + gamma * Math.Cos(chi);
-                a[d][i] = ad;
-                sum2 += ad * ad;
+                double sum2 = 0;
+                for (int d = 0; d < nd; d++)
+                {
+                    double chi = Math.PI * lambda * z[d] * f2[i];
+                    ad[d] = Math.Sin(chi) + gamma * Math.Cos(chi);
+                    sum2 += ad[d] * ad[d];
+                }
+                double lowWeight = 0.5 * Erfc((Math.Sqrt(f2[i]) - fc) / width);
+                double alpha = options.LowFrequencyRegularization * lowWeight + options.HighFrequencyRegularization * (1 - lowWeight);
+                double denom = sum2 / nd + alpha;
+                double w = denom > 0 ? -1.0 / (2 * nd * denom) : 0;
+                for (int d = 0; d < nd; d++) weights[d][2 * i] = weights[d][2 * i + 1] = (float)(ad[d] * w);
             }
-            double lowWeight = 0.5 * Erfc((Math.Sqrt(f2[i]) - fc) / width);
-            double alpha = options.LowFrequencyRegularization * lowWeight + options.HighFrequencyRegularization * (1 - lowWeight);
-            double denom = sum2 / nd + alpha;
-            w[i] = denom > 0 ? -1.0 / (2 * nd * denom) : 0;
-        }
-        for (int d = 0; d < nd; d++)
-        {
-            for (int i = 0; i < f2.Length; i++) tmp[i] = a[d][i] * w[i];
-            weights[d] = SpectralWork.Interleave(tmp);
-        }
+        });
         return new CtfPlan(rows, columns, options, pr, pc, weights, fc);
     }
 
