@@ -23,5 +23,6 @@ public static class BzoomApp
         InfoCommand.Create(),
         ConvertCommand.Create(),
         ReconCommand.Create(),
+        SegmentCommand.Create(),
     ];
 }
