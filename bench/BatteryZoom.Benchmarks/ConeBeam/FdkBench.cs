@@ -144,7 +144,8 @@ public static class FdkBench
         var pixel = Length.FromMicrometers(200);
         var det = new Detector(n + 32, detRows, pixel);
         var dsd = Length.FromMillimeters(600);
-        var g = new CircularConeBeam(det, ConeGeometry.FullTurn(96), dsd / 2, dsd);
+        // Few projections: this mode measures memory, not accuracy or speed.
+        var g = new CircularConeBeam(det, ConeGeometry.FullTurn(32), dsd / 2, dsd);
         var voxel = pixel / 2;
         var grid = VoxelGrid.Centered(new GridSize(n, n, nz), voxel);
         string dir = Path.Combine(Path.GetTempPath(), "bzoom-fdk-memory");
