@@ -57,6 +57,7 @@ public static class TiltRectifier
             output.WriteFrame(i, dst);
             return buffers;
         }, _ => { });
-        return new ProjectionSet(output, ideal, scan.Domain, scan.Flats, scan.Darks, scan.Energy, scan.Provenance);
+        // Flats and darks were taken on the tilted detector: rectify after flat-field correction; they are not carried over.
+        return new ProjectionSet(output, ideal, scan.Domain, energy: scan.Energy, provenance: scan.Provenance);
     }
 }
