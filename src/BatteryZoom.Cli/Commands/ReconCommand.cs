@@ -16,7 +16,66 @@ internal static class ReconCommand
     {
         var command = new Command("recon", "Reconstruct a tomographic scan.");
         command.Subcommands.Add(CreateFbp());
+        command.Subcommands.Add(CreateFdk());
         return command;
+    }
+
+    private static Command CreateFdk()
+    {
+        var input = new Argument<string>("input") { Description = "Cone-beam scan: projections with angles (Data Exchange or NXtomo HDF5)." };
+        var output = CommonOptions.Out("Output volume: .h5, .tif, a folder/ of TIFFs, .raw or .edf.");
+        var sourceAxis = new Option<string>("--source-axis") { Description = "Source to rotation axis distance, e.g. 50mm.", Required = true };
+        var sourceDetector = new Option<string>("--source-detector") { Description = "Source to detector distance, e.g. 250mm.", Required = true };
+        var pixel = new Option<string?>("--pixel") { Description = "Detector pixel size, e.g. 49.5um (default: from the file)." };
+        var voxel = new Option<string?>("--voxel") { Description = "Voxel size (default: pixel / magnification)." };
+        var size = new Option<string?>("--size") { Description = "Target size XxYxZ in voxels (default: columns×columns×rows)." };
+        var filter = new Option<string>("--filter") { Description = "ram-lak, shepp-logan, cosine, hamming, hann or parzen.", DefaultValueFactory = _ => "ram-lak" };
+        var slices = new Option<string?>("--slices") { Description = "Target slices A:B to reconstruct (B excluded)." };
+        var roiFill = new Option<string?>("--roi-fill") { Description = "Low-resolution volume of the whole object (HDF5) used to fill truncated projections of a local scan." };
+        var memory = CommonOptions.Memory();
+        var overwrite = CommonOptions.Overwrite();
+        var command = new Command("fdk", "Circular cone-beam FDK (Parker short-scan and Wang offset-detector weights chosen automatically), streamed slab by slab.");
+        command.Arguments.Add(input);
+        foreach (var o in new Option[] { output, sourceAxis, sourceDetector, pixel, voxel, size, filter, slices, roiFill, memory, overwrite }) command.Options.Add(o);
+        CommandAction.Set(command, async (parse, cancellation) =>
+        {
+            string inPath = parse.GetRequiredValue(input), outPath = parse.GetRequiredValue(output);
+            bool replace = parse.GetValue(overwrite);
+            var inputs = new List<string> { inPath };
+            if (parse.GetValue(roiFill) is { } lr) inputs.Add(lr);
+            OutputPath.Check(outPath, replace, inputs);
+            var (first, end) = SliceRange.Parse(parse.GetValue(slices), "--slices");
+            var request = new ConeReconstructionRequest
+            {
+                SourceToAxis = Length.Parse(parse.GetRequiredValue(sourceAxis)),
+                SourceToDetector = Length.Parse(parse.GetRequiredValue(sourceDetector)),
+                Pixel = parse.GetValue(pixel) is { } p ? Length.Parse(p) : null,
+                Voxel = parse.GetValue(voxel) is { } v ? Length.Parse(v) : null,
+                Size = parse.GetValue(size) is { } s ? ParseSize(s) : null,
+                Filter = parse.GetValue(filter) ?? "ram-lak", FirstSlice = first, EndSlice = end, RoiFill = parse.GetValue(roiFill),
+            };
+            var storage = new StorageOptions(CommonOptions.ParseMemory(parse.GetValue(memory)));
+            var notes = await ProgressDisplay.RunAsync(progress =>
+            {
+                var context = new RunContext { Cancellation = cancellation, Progress = progress, Storage = storage, Log = Console.Error.WriteLine };
+                using var scan = ProjectionFile.Read(inPath, new ProjectionReadOptions { DefaultPixelSize = request.Pixel }, context);
+                var cone = ConeReconstruction.WithConeGeometry(scan, request);   // shares scan's frames; scan disposes them
+                return ConeReconstruction.Run(cone, request, outPath, replace, context);
+            }).ConfigureAwait(false);
+            foreach (var n in notes) Console.WriteLine($"recon fdk: {n}");
+            Console.WriteLine($"recon fdk: wrote {outPath}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Core.Geometry.GridSize ParseSize(string text)
+    {
+        var parts = text.ToLowerInvariant().Split('x');
+        if (parts.Length != 3 || !parts.All(p => int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0))
+            throw new Core.Diagnostics.UsageException($"--size: expected XxYxZ in voxels (e.g. 256x256x128); got '{text}'.");
+        var n = parts.Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+        return new Core.Geometry.GridSize(n[0], n[1], n[2]);
     }
 
     private static Command CreateFbp()
