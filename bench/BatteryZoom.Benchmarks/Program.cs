@@ -10,6 +10,7 @@ return area switch
     "fbp" => BatteryZoom.Benchmarks.Tomography.FbpBench.Run(args),
     "seg" => BatteryZoom.Benchmarks.Segmentation.SegmentationBench.Run(args),
     "phase" => BatteryZoom.Benchmarks.Phase.PhaseBench.Run(args),
+    "fdk" or "fdk-memory" => BatteryZoom.Benchmarks.ConeBeam.FdkBench.Run(args),
     _ => Usage(),
 };
 
