@@ -76,7 +76,12 @@ internal static class ConeReconstruction
                 notes.Add($"ROI fill: truncated projections widened from the re-projection of {Path.GetFileName(lowResPath)} ({lowRes.Grid.Size} of {lowRes.Grid.Dx})");
             }
             var target = Target(geometry, request);
-            var options = new FdkOptions { Filter = FbpFilters.Parse(request.Filter), FirstSlice = request.FirstSlice, EndSlice = request.EndSlice };
+            // A filled scan already reaches beyond the object: zero padding, as RoiFill expects; otherwise edge extension.
+            var options = new FdkOptions
+            {
+                Filter = FbpFilters.Parse(request.Filter), FirstSlice = request.FirstSlice, EndSlice = request.EndSlice,
+                Padding = request.RoiFill is null ? FbpPadding.Edge : FbpPadding.Zero,
+            };
             int first = request.FirstSlice ?? 0, end = request.EndSlice ?? target.Size.Nz;
             if (first < 0 || end > target.Size.Nz || end <= first)
                 throw new UsageException($"--slices: [{first}, {end}) is not a non-empty range inside the target's {target.Size.Nz} slices.");
