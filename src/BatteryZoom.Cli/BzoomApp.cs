@@ -24,5 +24,6 @@ public static class BzoomApp
         ConvertCommand.Create(),
         ReconCommand.Create(),
         SegmentCommand.Create(),
+        XanesCommand.Create(),
     ];
 }

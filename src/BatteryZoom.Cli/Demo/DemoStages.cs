@@ -7,5 +7,6 @@ internal static class DemoStages
     [
         new ParallelScanStage(),
         new ParallelReconStage(),
+        new XanesStage(),
     ];
 }
