@@ -24,6 +24,8 @@ public static class BzoomApp
         ConvertCommand.Create(),
         ReconCommand.Create(),
         SegmentCommand.Create(),
+        PhaseCommand.Create(),
+        HoloCommand.Create(),
         XanesCommand.Create(),
     ];
 }

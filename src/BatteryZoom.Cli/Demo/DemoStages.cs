@@ -8,5 +8,6 @@ internal static class DemoStages
         new ParallelScanStage(),
         new ParallelReconStage(),
         new XanesStage(),
+        new HoloStage(),
     ];
 }
