@@ -23,6 +23,7 @@ public static class BzoomApp
         InfoCommand.Create(),
         ConvertCommand.Create(),
         ReconCommand.Create(),
+        StitchCommand.Create(),
         SegmentCommand.Create(),
         PhaseCommand.Create(),
         HoloCommand.Create(),

@@ -5,9 +5,10 @@ internal static class DemoStages
 {
     public static IEnumerable<IDemoStage> All() =>
     [
-        new ParallelScanStage(),
-        new ParallelReconStage(),
-        new XanesStage(),
-        new HoloStage(),
+        new ParallelScanStage(),   // foundation: simulated synchrotron scan written as Data Exchange
+        new ParallelReconStage(),  // parallel-beam FBP back from the file
+        new ConeScanStage(),       // cell level: lab cone-beam micro-CT, FDK
+        new HoloStage(),           // electrode level: holotomography, CTF, δ, particle segmentation
+        new XanesStage(),          // particle level: XANES edge energy and state of charge
     ];
 }
