@@ -9,13 +9,16 @@ internal static class DemoReport
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
+    /// <summary>A markdown table cell: a '|' in the text would end the cell.</summary>
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
+
     public static void Write(DemoContext context, IReadOnlyList<(string Stage, double Seconds)> times)
     {
         var md = new StringBuilder();
         md.AppendLine("# BatteryZoom demo report").AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"{Core.Data.Provenance.SoftwareVersion}, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {context.Run.Backend}.").AppendLine();
         md.AppendLine("| stage | finding | value |").AppendLine("|---|---|---|");
-        foreach (var f in context.Findings) md.AppendLine(CultureInfo.InvariantCulture, $"| {f.Stage} | {f.What} | {f.Value} |");
+        foreach (var f in context.Findings) md.AppendLine(CultureInfo.InvariantCulture, $"| {Cell(f.Stage)} | {Cell(f.What)} | {Cell(f.Value)} |");
         md.AppendLine().AppendLine("| stage | seconds |").AppendLine("|---|---|");
         foreach (var (stage, seconds) in times) md.AppendLine(CultureInfo.InvariantCulture, $"| {stage} | {seconds:F2} |");
         File.WriteAllText(context.PathOf("report.md"), md.ToString());
