@@ -56,8 +56,8 @@ internal static class ParallelReconstruction
         double center;
         if (request.Center.Equals("auto", StringComparison.OrdinalIgnoreCase))
         {
-            center = RotationCenter.Estimate(prepared);
-            notes.Add(string.Create(CultureInfo.InvariantCulture, $"rotation centre: {center:F2} px (estimated)"));
+            center = RotationCenter.EstimateAuto(prepared, out string method);
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"rotation centre: {center:F2} px (estimated from {method})"));
         }
         else if (!double.TryParse(request.Center, NumberStyles.Float, CultureInfo.InvariantCulture, out center))
             throw new Core.Diagnostics.UsageException($"--center: expected 'auto' or a column position in pixels (e.g. 1023.5); got '{request.Center}'.");

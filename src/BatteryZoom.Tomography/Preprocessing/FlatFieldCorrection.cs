@@ -48,7 +48,7 @@ public sealed record FlatFieldReport(long ClampedValues, long TotalValues, long 
 /// <remarks>D is the mean of the darks (0 without darks); F the combined flat of the projection's group, or the linear
 /// interpolation by projection index between the groups taken before and after it (beam decay, drift). Non-positive or
 /// tiny transmissions are clamped to <see cref="FlatFieldOptions.MinimumTransmission"/>, counted, and reported through
-/// the report and <see cref="RunContext.Log"/>. See docs/algorithms/preprocessing.md.</remarks>
+/// the report and <see cref="RunContext.Log"/>. See docs/algorithms/fbp.md ("Preprocessing").</remarks>
 public static class FlatFieldCorrection
 {
     /// <summary>Step id.</summary>

@@ -55,7 +55,7 @@ public sealed record RingRemovalOptions
 
 /// <summary>Removes stripes from sinograms (rings in the slices) with Vo et al.'s (2018) algorithms.</summary>
 /// <remarks>Each works on one sinogram [angle, column]; <see cref="Apply"/> maps them over every detector row. See
-/// docs/algorithms/preprocessing.md.</remarks>
+/// docs/algorithms/fbp.md ("Preprocessing").</remarks>
 public static class RingRemoval
 {
     /// <summary>Step id.</summary>

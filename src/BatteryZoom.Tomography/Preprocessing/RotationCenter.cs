@@ -13,7 +13,7 @@ namespace BatteryZoom.Tomography.Preprocessing;
 /// by normalised cross-correlation (the 0°/180° method; a parabola through the peak gives sub-pixel precision).
 /// <see cref="FromSinogram"/> uses every opposing pair of a sinogram and minimises the mean squared mismatch
 /// <c>Σ (p_a[k] − p_b[2c − k])²</c> with linear interpolation, on a coarse then a 0.01-px grid: noise averages over pairs.
-/// See docs/algorithms/preprocessing.md.
+/// See docs/algorithms/fbp.md ("Preprocessing").
 /// </remarks>
 public static class RotationCenter
 {
@@ -81,6 +81,21 @@ public static class RotationCenter
     /// <summary>Centre of a scan from the sinograms of a band of rows around <paramref name="row"/> (default: the middle row).</summary>
     /// <exception cref="IncompatibleInputException">Not parallel beam, raw counts, or no angles 180° apart.</exception>
     public static double Estimate(ProjectionSet scan, int? row = null, int band = 5) => Estimate(scan, row, band, 0.25);
+
+    /// <summary>Centre by the opposing-pair search when two angles are 180° apart, otherwise by Vo's Fourier-space metric
+    /// (<see cref="FourierCentreMetric"/>, angles uniform over [0°, 180°)); <paramref name="method"/> names the one used.</summary>
+    /// <exception cref="IncompatibleInputException">Not parallel beam, raw counts, or neither method applies.</exception>
+    public static double EstimateAuto(ProjectionSet scan, out string method)
+    {
+        ArgumentNullException.ThrowIfNull(scan);
+        if (scan.Geometry is ParallelBeam g && Pairs(g.Angles).Count == 0)
+        {
+            method = "Fourier-space metric (Vo et al. 2014)";
+            return FourierCentreMetric.Estimate(scan);
+        }
+        method = "opposing projections";
+        return Estimate(scan);
+    }
 
     /// <summary>Like <see cref="Estimate(ProjectionSet, int?, int)"/> but searches the whole detector (the axis of a 360°
     /// half-acquisition scan sits near one edge; at least 5 % of the detector must overlap).</summary>
