@@ -193,20 +193,16 @@ public sealed class EdfReader : FrameReader
 }
 
 /// <summary>Writes an EDF file, one header block per frame (float32 or any element type), little-endian, atomically.</summary>
-public sealed class EdfWriter : FrameWriter
+public sealed class EdfWriter : StreamFrameWriter
 {
-    private readonly AtomicFileWriter _output;
-    private readonly FileStream _stream;
     private readonly Length? _pixel;
 
     /// <summary>Starts writing <paramref name="count"/> frames to <paramref name="path"/>; <paramref name="pixelSize"/> goes to PSize_1/PSize_2.</summary>
     /// <exception cref="UsageException">The output exists and <paramref name="overwrite"/> is false.</exception>
     public EdfWriter(string path, int count, int rows, int columns, ElementType elementType = ElementType.Float32, Length? pixelSize = null, bool overwrite = false)
-        : base(path, count, rows, columns, elementType)
+        : base(path, count, rows, columns, elementType, overwrite)
     {
         _pixel = pixelSize;
-        _output = AtomicFileWriter.Begin(path, overwrite);
-        _stream = new FileStream(_output.TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
     }
 
     /// <inheritdoc/>
@@ -226,26 +222,7 @@ public sealed class EdfWriter : FrameWriter
         if (_pixel is { } p) sb.Append(CultureInfo.InvariantCulture, $"PSize_1 = {p.Meters:R} ;\nPSize_2 = {p.Meters:R} ;\n");
         int padded = (sb.Length + 2 + 511) / 512 * 512;
         sb.Append(' ', padded - 2 - sb.Length).Append("}\n");
-        _stream.Write(Encoding.Latin1.GetBytes(sb.ToString()));
-        _stream.Write(frame);
-    }
-
-    /// <inheritdoc/>
-    protected override void OnComplete()
-    {
-        _stream.Flush(flushToDisk: true);
-        _stream.Dispose();
-        _output.Commit();
-    }
-
-    /// <inheritdoc/>
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _stream.Dispose();
-            _output.Dispose();
-        }
-        base.Dispose(disposing);
+        Stream.Write(Encoding.Latin1.GetBytes(sb.ToString()));
+        Stream.Write(frame);
     }
 }

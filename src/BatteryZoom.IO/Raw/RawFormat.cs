@@ -94,21 +94,17 @@ public sealed class RawReader : FrameReader
 }
 
 /// <summary>Writes frames to a raw binary file (C order, chosen element type and byte order), atomically.</summary>
-public sealed class RawWriter : FrameWriter
+public sealed class RawWriter : StreamFrameWriter
 {
-    private readonly AtomicFileWriter _output;
-    private readonly FileStream _stream;
     private readonly ByteOrder _order;
     private byte[] _swap = [];
 
     /// <summary>Starts writing <paramref name="count"/> frames to <paramref name="path"/>.</summary>
     /// <exception cref="UsageException">The output exists and <paramref name="overwrite"/> is false.</exception>
     public RawWriter(string path, int count, int rows, int columns, ElementType elementType, ByteOrder byteOrder = ByteOrder.LittleEndian, bool overwrite = false)
-        : base(path, count, rows, columns, elementType)
+        : base(path, count, rows, columns, elementType, overwrite)
     {
         _order = byteOrder;
-        _output = AtomicFileWriter.Begin(path, overwrite);
-        _stream = new FileStream(_output.TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
     }
 
     /// <summary>The layout a reader needs for the file being written.</summary>
@@ -117,30 +113,11 @@ public sealed class RawWriter : FrameWriter
     /// <inheritdoc/>
     protected override void WriteFrameBytes(int index, ReadOnlySpan<byte> frame)
     {
-        if (!ElementConversion.NeedsSwap(_order)) { _stream.Write(frame); return; }
+        if (!ElementConversion.NeedsSwap(_order)) { Stream.Write(frame); return; }
         if (_swap.Length < frame.Length) _swap = new byte[frame.Length];
         var s = _swap.AsSpan(0, frame.Length);
         frame.CopyTo(s);
         ElementConversion.ReverseEndianness(s, ElementType);
-        _stream.Write(s);
-    }
-
-    /// <inheritdoc/>
-    protected override void OnComplete()
-    {
-        _stream.Flush(flushToDisk: true);
-        _stream.Dispose();
-        _output.Commit();
-    }
-
-    /// <inheritdoc/>
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _stream.Dispose();
-            _output.Dispose();
-        }
-        base.Dispose(disposing);
+        Stream.Write(s);
     }
 }
