@@ -101,7 +101,7 @@ public static class FdkBench
         Console.WriteLine($"  filtering {rows.Count} rows × {projections} projections (one thread): wall {Median(filterTimes):F3} s, cpu {Median(filterCpu):F3} s ({projections * rows.Count / Median(filterCpu) / 1e3:F0} k rows per cpu-s)");
         var acc = new float[(long)n * n * slab];
         double updates = (double)n * n * slab * projections;
-        foreach (var kernel in new[] { BackprojectionKernel.Scalar, BackprojectionKernel.FourTap, BackprojectionKernel.Blend })
+        foreach (var kernel in new[] { BackprojectionKernel.Scalar, BackprojectionKernel.FourTap, BackprojectionKernel.Blend, BackprojectionKernel.Permute })
         {
             var times = new List<double>();
             var cpu = new List<double>();

@@ -109,7 +109,10 @@ public sealed class FdkPlan
     public int BufferColumns => FilteredColumns + 2;
 
     /// <summary>Floats of one filtered projection buffer for <paramref name="rows"/> detector rows (plus two guard rows).</summary>
-    public long BufferLength(int rows) => (long)BufferColumns * (rows + 2);
+    public long BufferLength(int rows) => (long)BufferColumns * (rows + 2) + BufferTail;
+
+    // Readable floats after the last column: the AVX-512 kernel loads 32 rows from its first row.
+    private const int BufferTail = 32;
 
     /// <summary>Creates a plan after checking geometry, grid and options.</summary>
     /// <exception cref="IncompatibleInputException">The source lies inside the reconstruction volume, or the angles cannot be weighted.</exception>
@@ -339,6 +342,7 @@ public sealed class FdkPlan
         double rowScale = _dsd / _ph, rowBase = rowOffset - _offV / _ph;
         double rowStep = dz * _dsd / _ph, invRowStep = 1 / rowStep;
         float[]? blendArray = null;
+        bool usePermute = Avx512F.IsSupported && kernel is BackprojectionKernel.Auto or BackprojectionKernel.Permute;
         bool useBlend = kernel != BackprojectionKernel.FourTap && Avx2.IsSupported;
         if (useBlend)
         {
@@ -376,6 +380,8 @@ public sealed class FdkPlan
                         float* q0 = q + (long)c0 * stride;
                         if (!Avx2.IsSupported || kernel == BackprojectionKernel.Scalar)
                             ScalarColumn(acc, q0, stride, fc, weight, a0, b, izLo, izHi);
+                        else if (usePermute && b <= PermuteMaxStep)
+                            PermuteColumn(acc, q0, stride, fc, weight, a0, b, izLo, izHi);
                         else if (useBlend && (kernel == BackprojectionKernel.Blend || b <= 1.5))
                             BlendColumn(acc, q0, stride, fc, weight, a0, b, izLo, izHi, blendPtr);
                         else
@@ -402,6 +408,45 @@ public sealed class FdkPlan
     }
 
     [ThreadStatic] private static float[]? t_blend;
+
+    // 16 voxels of one column span at most 15·b + 2 rows; the two-register permute reaches 32, so b ≤ 1.9 always fits.
+    private const double PermuteMaxStep = 1.9;
+
+    private static readonly Vector512<float> Iota16 = Vector512.Create(0f, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+
+    // AVX-512: the 16 voxels of a column run read at most 32 consecutive rows of each of the two detector columns, so two
+    // contiguous loads per column, a blend in registers and two in-register permutes (vpermt2ps) replace the gathers.
+    // The loads may run up to 31 floats past the rows used; BufferLength leaves that tail in every buffer.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PermuteColumn(float* acc, float* q0, int stride, float fc, float weight, double a0, double b, int izLo, int izHi)
+    {
+        float* q1 = q0 + stride;
+        var vfc = Vector512.Create(fc);
+        var vw = Vector512.Create(weight);
+        var vb = Vector512.Create((float)b);
+        var va = Vector512.Create((float)a0);
+        var one = Vector512<int>.One;
+        int iz = izLo;
+        for (; iz + 16 <= izHi + 1; iz += 16)
+        {
+            // Rows are ≥ 1e-3 here (izLo/izHi bounds), so truncation is floor.
+            var r = Avx512F.FusedMultiplyAdd(Vector512.Create((float)iz) + Iota16, vb, va);
+            var ri = Avx512F.ConvertToVector512Int32WithTruncation(r);
+            var fr = r - Avx512F.ConvertToVector512Single(ri);
+            int first = ri.ToScalar();
+            var idx = ri - Vector512.Create(first);
+            float* p0 = q0 + first, p1 = q1 + first;
+            var a0v = Avx512F.LoadVector512(p0);
+            var a1v = Avx512F.LoadVector512(p0 + 16);
+            var lo = Avx512F.FusedMultiplyAdd(vfc, Avx512F.LoadVector512(p1) - a0v, a0v);
+            var hi = Avx512F.FusedMultiplyAdd(vfc, Avx512F.LoadVector512(p1 + 16) - a1v, a1v);
+            var g0 = Avx512F.PermuteVar16x32x2(lo, idx, hi);
+            var g1 = Avx512F.PermuteVar16x32x2(lo, idx + one, hi);
+            var v = Avx512F.FusedMultiplyAdd(fr, g1 - g0, g0);
+            Avx512F.Store(acc + iz, Avx512F.FusedMultiplyAdd(vw, v, Avx512F.LoadVector512(acc + iz)));
+        }
+        if (iz <= izHi) ScalarColumn(acc, q0, stride, fc, weight, a0, b, iz, izHi);
+    }
 
     private static readonly Vector256<float> Iota = Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7);
 
@@ -477,7 +522,7 @@ public sealed class FdkPlan
 /// <summary>Implementation of the backprojection z loop (for benchmarks and tests; Auto is right otherwise).</summary>
 public enum BackprojectionKernel
 {
-    /// <summary>Blend when voxels are no taller than 1.5 detector rows, four-tap gathers otherwise.</summary>
+    /// <summary>Permute (AVX-512) when voxels are no taller than 1.9 detector rows, else Blend up to 1.5 rows, four-tap gathers otherwise.</summary>
     Auto,
     /// <summary>Scalar float32 loop (the reference for the SIMD paths).</summary>
     Scalar,
@@ -485,4 +530,7 @@ public enum BackprojectionKernel
     FourTap,
     /// <summary>AVX2: blend the two columns once, then two gathers per eight voxels.</summary>
     Blend,
+    /// <summary>AVX-512: two loads per detector column, blend in registers and two permutes per sixteen voxels (voxels up to
+    /// 1.9 detector rows tall; Blend otherwise).</summary>
+    Permute,
 }
