@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using BatteryZoom.Cli.Infrastructure;
 using BatteryZoom.Core.Data;
+using BatteryZoom.Core.Diagnostics;
 using BatteryZoom.Core.Steps;
 using BatteryZoom.Core.Units;
 using BatteryZoom.IO;
@@ -113,16 +114,22 @@ internal static class SegmentCommand
         var c = new Command("watershed", "Split touching objects: distance map, seeds at its maxima, marker-controlled watershed within the mask.");
         var common = Common.Add(c, "Mask volume.", "Label volume.");
         var connectivity = Connectivity();
-        var separation = new Option<string>("--min-separation") { Description = "Smallest distance between two seeds, with a unit (e.g. 3um).", Required = true };
-        c.Options.Add(connectivity); c.Options.Add(separation);
+        var separation = new Option<string?>("--min-separation") { Description = "Seeds at local maxima of the distance map at least this far apart, with a unit (e.g. 3um)." };
+        var hMaxima = new Option<string?>("--h-maxima") { Description = "Seeds at the h-maxima of the distance map: maxima at least this deep, as a length (e.g. 1.5um) or in voxels of the smallest spacing (e.g. 2vx). Exactly one of --min-separation and --h-maxima." };
+        c.Options.Add(connectivity); c.Options.Add(separation); c.Options.Add(hMaxima);
         CommandAction.Set(c, async (parse, ct) => await ProgressDisplay.RunAsync(progress =>
         {
             var (inPath, outPath, overwrite, context) = common.Resolve(parse, ct, progress);
             var conn = SegmentCommands.ParseConnectivity(parse.GetRequiredValue(connectivity));
+            string? sep = parse.GetValue(separation), hm = parse.GetValue(hMaxima);
+            if ((sep is null) == (hm is null))
+                throw new UsageException("segment watershed needs exactly one of --min-separation (e.g. 3um) and --h-maxima (e.g. 2vx or 1.5um)" +
+                    (sep is null ? "; got neither." : "; got both."));
             using var mask = VolumeFile.Read<byte>(inPath, context: context);
-            using var labels = SegmentCommands.Watershed(mask, Length.Parse(parse.GetRequiredValue(separation)), conn, context);
+            var seeds = sep is not null ? SeedRule.MinSeparation(Length.Parse(sep)) : SeedRule.HMaxima(SegmentCommands.ParseHMaxima(hm!, mask.Grid));
+            using var labels = SegmentCommands.Watershed(mask, seeds, conn, context);
             VolumeFile.Write(outPath, labels.Labels, new VolumeWriteOptions { Overwrite = overwrite, ElementType = ElementType.UInt32 }, context);
-            Console.WriteLine($"segment watershed: {labels.Count} objects; wrote {outPath}");
+            Console.WriteLine($"segment watershed: {labels.Count} objects (seeds: {(sep is not null ? "min separation " + sep : "h-maxima " + hm)}); wrote {outPath}");
             return 0;
         }).ConfigureAwait(false));
         return c;

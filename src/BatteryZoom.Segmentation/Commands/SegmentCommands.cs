@@ -127,6 +127,48 @@ public static class SegmentCommands
         return MarkerWatershed.FloodDistance(distance, seeds.Labels, mask, connectivity, context);
     }
 
+    /// <summary><c>segment watershed</c> with a choice of seeds: distance map, seeds by <paramref name="seeds"/>, flood of −distance
+    /// within the mask with <paramref name="connectivity"/> (also the h-maxima's connectivity).</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="IncompatibleInputException">Empty or full mask.</exception>
+    public static LabelVolume Watershed(Volume<byte> mask, SeedRule seeds, Connectivity connectivity, RunContext? context = null)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(seeds);
+        if (seeds.Kind == SeedKind.MinSeparation) return Watershed(mask, seeds.Length, connectivity, context);
+        using var distance = EuclideanDistance.Compute(mask, context);
+        using var markers = SeedDetection.HMaxima(distance, mask, seeds.Length, connectivity, context);
+        return MarkerWatershed.FloodDistance(distance, markers.Labels, mask, connectivity, context);
+    }
+
+    /// <summary>Parses <c>--h-maxima</c>: a length with a unit (<c>1.5um</c>) or a number of voxels (<c>2vx</c>, <c>2 voxels</c>),
+    /// one voxel being the smallest spacing of <paramref name="grid"/> (the unit in which the distance transform works).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="grid"/> is null.</exception>
+    /// <exception cref="UsageException">Not a positive length or voxel count.</exception>
+    public static Length ParseHMaxima(string text, Core.Geometry.VoxelGrid grid)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        string t = (text ?? "").Trim();
+        Length h;
+        string? number = null;
+        foreach (string suffix in (string[])["voxels", "voxel", "vx"])
+            if (t.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)) { number = t[..^suffix.Length].Trim(); break; }
+        if (number is not null)
+        {
+            if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double voxels))
+                throw new UsageException($"--h-maxima must be a depth such as 2vx (voxels of the smallest spacing) or 1.5um; got '{text}'.");
+            double unit = Math.Min(grid.Dx.Meters, Math.Min(grid.Dy.Meters, grid.Dz.Meters));
+            h = new Length(voxels * unit);
+        }
+        else
+        {
+            try { h = Length.Parse(t); }
+            catch (FormatException e) { throw new UsageException($"--h-maxima must be a depth such as 2vx (voxels of the smallest spacing) or 1.5um; got '{text}'.", e); }
+        }
+        if (!(h.Meters > 0) || !double.IsFinite(h.Meters)) throw new UsageException($"--h-maxima must be positive; got '{text}'.");
+        return h;
+    }
+
     /// <summary><c>segment measure</c>: per-object table (write with <see cref="RegionTable.WriteCsv"/>) and, when
     /// <paramref name="bins"/> is given, size distributions per region (write with <see cref="SizeDistribution.WriteCsv"/>).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="labels"/> is null.</exception>
@@ -137,4 +179,24 @@ public static class SegmentCommands
         var table = RegionMeasurements.Measure(labels, intensity, regions, context);
         return (table, bins is null ? null : SizeDistribution.ByRegion(table, bins));
     }
+}
+
+/// <summary>How <c>segment watershed</c> finds its seeds.</summary>
+public enum SeedKind
+{
+    /// <summary>Local maxima of the distance map at least a distance apart (<c>peak_local_max</c>).</summary>
+    MinSeparation,
+    /// <summary>h-maxima of the distance map: maxima at least a depth deep.</summary>
+    HMaxima,
+}
+
+/// <summary>A seed rule of <c>segment watershed</c>: its kind and its length (separation or depth, metres).</summary>
+/// <param name="Kind">Method.</param>
+/// <param name="Length">Minimum separation, or the h-maxima depth (distance maps are in metres).</param>
+public sealed record SeedRule(SeedKind Kind, Length Length)
+{
+    /// <summary>Seeds at local maxima at least <paramref name="separation"/> apart.</summary>
+    public static SeedRule MinSeparation(Length separation) => new(SeedKind.MinSeparation, separation);
+    /// <summary>Seeds at the h-maxima of depth <paramref name="depth"/>.</summary>
+    public static SeedRule HMaxima(Length depth) => new(SeedKind.HMaxima, depth);
 }

@@ -14,10 +14,10 @@ namespace BatteryZoom.Segmentation.Watershed;
 /// by the van Herk–Gil-Werman algorithm, outside the mask and the volume counting as −∞); candidates are taken by decreasing value
 /// and one is kept only if no kept seed lies within Chebyshev distance &lt; m (per axis). Ties in value are taken in raster order
 /// (scikit-image's order among equal values is that of an unstable sort). Seeds are numbered 1… in the order they were kept.
-/// <c>HMaxima</c> keeps the regional maxima whose dynamic (height above the pass to a strictly higher maximum) is ≥ h, as
-/// <c>skimage.morphology.h_maxima</c>, each plateau one marker.
+/// <c>HMaxima</c> (in SeedDetection.HMaxima.cs) gives one marker per maximum whose dynamic is at least h: the regional maxima of
+/// the reconstruction by dilation of (image − h) under the image (the "extended maxima" of Soille 2003 and MorphoLibJ).
 /// </remarks>
-public static class SeedDetection
+public static partial class SeedDetection
 {
     /// <summary>Step id written to provenance.</summary>
     public const string StepId = "segment.seeds";
