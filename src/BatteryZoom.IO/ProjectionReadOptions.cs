@@ -69,6 +69,29 @@ internal static class ScanAssembler
         }
     }
 
+    /// <summary>The scan re-described as a circular cone beam with the file's distances.</summary>
+    /// <param name="scan">The scan as <see cref="Build"/> made it (parallel beam, no axis offset).</param>
+    /// <param name="sourceToAxis">Source to rotation axis, from the file.</param>
+    /// <param name="axisToDetector">Rotation axis to detector, from the file.</param>
+    /// <param name="offsetU">Horizontal detector offset (the cone-beam counterpart of the parallel-beam axis offset).</param>
+    /// <param name="offsetV">Vertical detector offset of the whole detector (a row slab adds its own shift to it).</param>
+    /// <param name="source">File and dataset for messages.</param>
+    /// <exception cref="DataFormatException">Only one of the two distances is stored.</exception>
+    public static ProjectionSet WithConeDistances(ProjectionSet scan, Length? sourceToAxis, Length? axisToDetector, Length offsetU, Length offsetV, string source)
+    {
+        if (sourceToAxis is not { } sa || axisToDetector is not { } ad)
+        {
+            scan.Dispose();
+            throw new DataFormatException(source, "both the source–axis and the axis–detector distance of a cone beam",
+                sourceToAxis is null ? "no source–axis distance" : "no axis–detector distance");
+        }
+        var p = (ParallelBeam)scan.Geometry;
+        var d = p.Detector;
+        var detector = new Detector(d.Columns, d.Rows, d.PixelWidth, d.PixelHeight, offsetU, offsetV + d.OffsetV);
+        var cone = new CircularConeBeam(detector, p.Angles, sa, sa + ad);
+        return new ProjectionSet(scan.Projections, cone, scan.Domain, scan.Flats, scan.Darks, scan.Energy, scan.Provenance);
+    }
+
     public static Length PixelSize(Length? fromFile, ProjectionReadOptions options, string source) =>
         fromFile ?? options.DefaultPixelSize
         ?? throw new UsageException($"{source} stores no pixel size; give one (e.g. --pixel-size \"0.65 um\").");

@@ -15,8 +15,10 @@ namespace BatteryZoom.Cli.Commands;
 /// <summary>What <c>bzoom recon fdk</c> needs besides the scan: the cone geometry, the target grid and options.</summary>
 internal sealed record ConeReconstructionRequest
 {
-    public required Length SourceToAxis { get; init; }
-    public required Length SourceToDetector { get; init; }
+    /// <summary>Source to rotation axis; null takes the file's (a cone-beam Data Exchange file stores it).</summary>
+    public Length? SourceToAxis { get; init; }
+    /// <summary>Source to detector; null takes the file's.</summary>
+    public Length? SourceToDetector { get; init; }
     /// <summary>Detector pixel; null takes the file's pixel size.</summary>
     public Length? Pixel { get; init; }
     /// <summary>Voxel size; null = pixel / magnification.</summary>
@@ -34,15 +36,28 @@ internal sealed record ConeReconstructionRequest
 /// fill from a low-resolution volume, FDK streamed slab by slab to a file.</summary>
 internal static class ConeReconstruction
 {
-    /// <summary>The scan re-described with a circular cone-beam geometry (the file stores angles and pixels only).</summary>
-    public static ProjectionSet WithConeGeometry(ProjectionSet scan, ConeReconstructionRequest request)
+    /// <summary>The scan re-described with a circular cone-beam geometry: distances and pixel from the request where given,
+    /// else from the file (a cone-beam Data Exchange file stores them; a parallel-beam or NXtomo file stores angles and pixels only).</summary>
+    /// <exception cref="UsageException">A distance is neither in the file nor in the request.</exception>
+    public static ProjectionSet WithConeGeometry(ProjectionSet scan, ConeReconstructionRequest request, string source = "the scan")
     {
         var det = scan.Geometry.Detector;
-        var angles = scan.Geometry is ParallelBeam p ? p.Angles
-            : throw new IncompatibleInputException($"recon fdk: expected angles from a Data Exchange or NXtomo file; got {scan.Geometry.GetType().Name}.");
+        var fromFile = scan.Geometry as CircularConeBeam;
+        var angles = scan.Geometry switch
+        {
+            ParallelBeam p => p.Angles,
+            CircularConeBeam c => c.Angles,
+            _ => throw new IncompatibleInputException($"recon fdk: expected angles from a Data Exchange or NXtomo file; got {scan.Geometry.GetType().Name}."),
+        };
+        var sourceAxis = request.SourceToAxis ?? fromFile?.SourceToAxis
+            ?? throw new UsageException($"--source-axis: {source} stores no cone-beam distances; give the source–axis distance, e.g. --source-axis 50mm.");
+        var sourceDetector = request.SourceToDetector ?? fromFile?.SourceToDetector
+            ?? throw new UsageException($"--source-detector: {source} stores no cone-beam distances; give the source–detector distance, e.g. --source-detector 250mm.");
+        if (sourceDetector.Meters <= sourceAxis.Meters)
+            throw new UsageException($"--source-detector: the detector ({sourceDetector} from the source) must lie beyond the rotation axis ({sourceAxis}).");
         var pixel = request.Pixel;
-        var detector = pixel is { } px ? new Detector(det.Columns, det.Rows, px) : det;
-        var cone = new CircularConeBeam(detector, angles, request.SourceToAxis, request.SourceToDetector);
+        var detector = pixel is { } px ? new Detector(det.Columns, det.Rows, px, px, det.OffsetU, det.OffsetV) : det;
+        var cone = new CircularConeBeam(detector, angles, sourceAxis, sourceDetector);
         return new ProjectionSet(scan.Projections, cone, scan.Domain, scan.Flats, scan.Darks, scan.Energy, scan.Provenance);
     }
 

@@ -24,8 +24,8 @@ internal static class ReconCommand
     {
         var input = new Argument<string>("input") { Description = "Cone-beam scan: projections with angles (Data Exchange or NXtomo HDF5)." };
         var output = CommonOptions.Out("Output volume: .h5, .tif, a folder/ of TIFFs, .raw or .edf.");
-        var sourceAxis = new Option<string>("--source-axis") { Description = "Source to rotation axis distance, e.g. 50mm.", Required = true };
-        var sourceDetector = new Option<string>("--source-detector") { Description = "Source to detector distance, e.g. 250mm.", Required = true };
+        var sourceAxis = new Option<string?>("--source-axis") { Description = "Source to rotation axis distance, e.g. 50mm (default: from a cone-beam Data Exchange file)." };
+        var sourceDetector = new Option<string?>("--source-detector") { Description = "Source to detector distance, e.g. 250mm (default: from a cone-beam Data Exchange file)." };
         var pixel = new Option<string?>("--pixel") { Description = "Detector pixel size, e.g. 49.5um (default: from the file)." };
         var voxel = new Option<string?>("--voxel") { Description = "Voxel size (default: pixel / magnification)." };
         var size = new Option<string?>("--size") { Description = "Target size XxYxZ in voxels (default: columns×columns×rows)." };
@@ -47,8 +47,8 @@ internal static class ReconCommand
             var (first, end) = SliceRange.Parse(parse.GetValue(slices), "--slices");
             var request = new ConeReconstructionRequest
             {
-                SourceToAxis = Length.Parse(parse.GetRequiredValue(sourceAxis)),
-                SourceToDetector = Length.Parse(parse.GetRequiredValue(sourceDetector)),
+                SourceToAxis = parse.GetValue(sourceAxis) is { } sa ? Length.Parse(sa) : null,
+                SourceToDetector = parse.GetValue(sourceDetector) is { } sd ? Length.Parse(sd) : null,
                 Pixel = parse.GetValue(pixel) is { } p ? Length.Parse(p) : null,
                 Voxel = parse.GetValue(voxel) is { } v ? Length.Parse(v) : null,
                 Size = parse.GetValue(size) is { } s ? ParseSize(s) : null,
@@ -59,7 +59,7 @@ internal static class ReconCommand
             {
                 var context = new RunContext { Cancellation = cancellation, Progress = progress, Storage = storage, Log = Console.Error.WriteLine };
                 using var scan = ProjectionFile.Read(inPath, new ProjectionReadOptions { DefaultPixelSize = request.Pixel }, context);
-                var cone = ConeReconstruction.WithConeGeometry(scan, request);   // shares scan's frames; scan disposes them
+                var cone = ConeReconstruction.WithConeGeometry(scan, request, inPath);   // shares scan's frames; scan disposes them
                 return ConeReconstruction.Run(cone, request, outPath, replace, context);
             }).ConfigureAwait(false);
             foreach (var n in notes) Console.WriteLine($"recon fdk: {n}");

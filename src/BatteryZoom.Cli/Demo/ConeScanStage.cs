@@ -34,15 +34,15 @@ internal sealed class ConeScanStage : IDemoStage
         using (var lineIntegrals = CompositeProjector.Project(phantom, geometry, context.Run))
         using (var raw = new DetectorModel(FlatCounts: 30_000, DarkCounts: 100, Seed: 18650).Record(lineIntegrals, context.Run))
         {
-            // Data Exchange stores angles and pixels; the cone distances travel as command options (bzoom recon fdk --source-axis ...).
-            using var stored = new ProjectionSet(raw.Projections, new ParallelBeam(detector, angles), IntensityDomain.Raw, raw.Flats, raw.Darks);
+            // The cone distances travel in the file (bzoom recon fdk reads them; --source-axis/--source-detector override).
+            using var stored = new ProjectionSet(raw.Projections, geometry, IntensityDomain.Raw, raw.Flats, raw.Darks);
             DemoIO.WriteDataExchange(context.PathOf(ScanFile), stored, context);
         }
 
-        var request = new ConeReconstructionRequest { SourceToAxis = sourceAxis, SourceToDetector = sourceDetector };
+        var request = new ConeReconstructionRequest();
         using (var scan = ProjectionFile.Read(context.PathOf(ScanFile), context: context.Run))
         {
-            var cone = ConeReconstruction.WithConeGeometry(scan, request);
+            var cone = ConeReconstruction.WithConeGeometry(scan, request, ScanFile);
             foreach (var n in ConeReconstruction.Run(cone, request, context.PathOf(ReconFile), overwrite: false, context.Run))
                 context.Note(Name, "step", n);
         }

@@ -36,6 +36,20 @@ public static class DataExchange
     /// <summary>Photon energy (units attribute; keV when absent).</summary>
     public const string EnergyPath = "/measurement/instrument/monochromator/energy";
 
+    /// <summary>Cone beam: source to rotation axis distance (units attribute; mm when absent). Data Exchange names no such
+    /// field; this follows NeXus NXsource/distance (sign ignored) under the Data Exchange instrument group.</summary>
+    public const string SourceDistancePath = "/measurement/instrument/source/distance";
+    /// <summary>Cone beam: rotation axis to detector distance (units attribute; mm when absent), as NeXus NXdetector/distance.</summary>
+    public const string DetectorDistancePath = "/measurement/instrument/detector/distance";
+
+    /// <summary>Attribute of /exchange naming the beam: absent or "parallel", or <see cref="ConeBeamValue"/>.</summary>
+    public const string BeamAttribute = "bzoom_beam";
+    /// <summary>Value of <see cref="BeamAttribute"/> for a circular cone beam.</summary>
+    public const string ConeBeamValue = "circular-cone";
+
+    /// <summary>Attribute of /exchange with a cone beam's vertical detector offset in metres (the horizontal one is bzoom_axis_offset_m).</summary>
+    public const string DetectorOffsetVAttribute = "bzoom_detector_offset_v_m";
+
     /// <summary>True when <paramref name="path"/> is HDF5 with a <c>/exchange/data</c> dataset.</summary>
     public static bool Detect(string path)
     {
@@ -82,11 +96,24 @@ public static class DataExchange
             try { provenance = Provenance.FromJson(pj); }
             catch (System.Text.Json.JsonException ex) { throw new DataFormatException($"{path}:/exchange", "provenance JSON in attribute bzoom_provenance", Hdf5Support.OneLine(ex.Message), ex); }
         }
-        return ScanAssembler.Build(projections, flats, darks, angles, $"{path}:{ThetaPath}", pixelWidth, pixelHeight, energy, domain, offset, provenance, options, context);
+        var sourceAxis = Hdf5Support.LengthOf(Math.Abs(Hdf5Support.ScalarOrFirst(file, SourceDistancePath)), Hdf5Support.Units(file, SourceDistancePath), "mm");
+        var axisDetector = Hdf5Support.LengthOf(Math.Abs(Hdf5Support.ScalarOrFirst(file, DetectorDistancePath)), Hdf5Support.Units(file, DetectorDistancePath), "mm");
+        // Only our own marker makes a file conical: foreign files may store a detector distance for phase retrieval.
+        bool cone = string.Equals(Hdf5Support.StringAttribute(exchange, BeamAttribute), ConeBeamValue, StringComparison.OrdinalIgnoreCase);
+        if (cone && (sourceAxis is null || axisDetector is null))
+            throw new DataFormatException($"{path}:{(sourceAxis is null ? SourceDistancePath : DetectorDistancePath)}",
+                $"a positive distance with a units attribute (/exchange says {BeamAttribute}={ConeBeamValue})", "missing or not positive");
+        var scan = ScanAssembler.Build(projections, flats, darks, angles, $"{path}:{ThetaPath}", pixelWidth, pixelHeight, energy, domain,
+            cone ? Length.Zero : offset, provenance, options, context);
+        // For a cone beam the stored axis offset is the detector's horizontal offset.
+        var offsetV = Hdf5Support.DoublesAttribute(exchange, DetectorOffsetVAttribute) is [var ov] ? new Length(ov) : Length.Zero;
+        return cone ? ScanAssembler.WithConeDistances(scan, sourceAxis, axisDetector, offset, offsetV, $"{path}:{SourceDistancePath}") : scan;
     }
 
-    /// <summary>Writes a parallel-beam scan frame by frame (float32, chunks of whole rows), atomically.</summary>
-    /// <exception cref="IncompatibleInputException">The geometry is not <see cref="ParallelBeam"/>.</exception>
+    /// <summary>Writes a parallel-beam or circular cone-beam scan frame by frame (float32, chunks of whole rows), atomically.
+    /// A cone beam adds <see cref="SourceDistancePath"/> and <see cref="DetectorDistancePath"/> (mm) and stores its horizontal
+    /// detector offset where a parallel beam stores its axis offset.</summary>
+    /// <exception cref="IncompatibleInputException">The geometry is neither <see cref="ParallelBeam"/> nor <see cref="CircularConeBeam"/>.</exception>
     /// <exception cref="UsageException">The output exists and overwriting was not asked for.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; no output is left behind.</exception>
     public static void Write(string path, ProjectionSet scan, DataExchangeWriteOptions? options = null, RunContext? context = null)
@@ -94,16 +121,28 @@ public static class DataExchange
         ArgumentNullException.ThrowIfNull(scan);
         options ??= new();
         context ??= RunContext.Default;
-        if (scan.Geometry is not ParallelBeam geometry)
-            throw new IncompatibleInputException($"{path}: Data Exchange stores parallel-beam scans; got {scan.Geometry.GetType().Name} ({scan.Geometry.ProjectionCount} projections). Use an HDF5 volume or TIFF for other data.");
+        var (angles, axisOffset, cone) = scan.Geometry switch
+        {
+            ParallelBeam p => (p.Angles, p.AxisOffset, (CircularConeBeam?)null),
+            CircularConeBeam c => (c.Angles, c.Detector.OffsetU, c),
+            _ => throw new IncompatibleInputException($"{path}: Data Exchange stores parallel-beam and circular cone-beam scans; got {scan.Geometry.GetType().Name} " +
+                $"({scan.Geometry.ProjectionCount} projections). Rectify tilted projections first, or use an HDF5 volume or TIFF for other data."),
+        };
         using var output = AtomicFileWriter.Begin(path, options.Overwrite);
         var root = new H5File { Attributes = new() { ["implements"] = "exchange:measurement:process", ["software"] = Provenance.SoftwareVersion } };
         var exchange = Hdf5StreamedFile.Group(root, "/exchange");
         exchange.Attributes["bzoom_domain"] = scan.Domain.ToString().ToLowerInvariant();
-        exchange.Attributes["bzoom_axis_offset_m"] = geometry.AxisOffset.Meters;
+        exchange.Attributes["bzoom_axis_offset_m"] = axisOffset.Meters;
+        exchange.Attributes[BeamAttribute] = cone is null ? "parallel" : ConeBeamValue;
+        if (cone is not null) exchange.Attributes[DetectorOffsetVAttribute] = cone.Detector.OffsetV.Meters;
         exchange.Attributes["bzoom_provenance"] = scan.Provenance.ToJson();
-        Hdf5StreamedFile.Place(root, ThetaPath, new H5Dataset(geometry.Angles.Select(a => a.Degrees).ToArray()) { Attributes = new() { ["units"] = "deg" } });
-        var d = geometry.Detector;
+        Hdf5StreamedFile.Place(root, ThetaPath, new H5Dataset(angles.Select(a => a.Degrees).ToArray()) { Attributes = new() { ["units"] = "deg" } });
+        var d = scan.Geometry.Detector;
+        if (cone is not null)
+        {
+            Hdf5StreamedFile.Place(root, SourceDistancePath, new H5Dataset(cone.SourceToAxis.Millimeters) { Attributes = new() { ["units"] = "mm" } });
+            Hdf5StreamedFile.Place(root, DetectorDistancePath, new H5Dataset((cone.SourceToDetector - cone.SourceToAxis).Millimeters) { Attributes = new() { ["units"] = "mm" } });
+        }
         Hdf5StreamedFile.Place(root, PixelWidthPath, new H5Dataset(d.PixelWidth.Micrometers) { Attributes = new() { ["units"] = "um" } });
         Hdf5StreamedFile.Place(root, PixelHeightPath, new H5Dataset(d.PixelHeight.Micrometers) { Attributes = new() { ["units"] = "um" } });
         if (scan.Energy is { } e)

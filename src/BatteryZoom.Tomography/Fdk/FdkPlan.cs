@@ -321,7 +321,7 @@ public sealed class FdkPlan
         if (rows.Count == 0 || count == 0) return;
         int stride = rows.Count + 2;
         // Groups of projections whose buffers fit in about 1 MiB stay in cache while every row y reads them.
-        int group = (int)Math.Clamp((1L << 20) / (4L * BufferColumns * stride), 1, count);
+        int group = (int)Math.Clamp((1L << 19) / (4L * BufferColumns * stride), 1, count);
         for (int g0 = 0; g0 < count; g0 += group)
         {
             int g1 = Math.Min(count, g0 + group);

@@ -47,6 +47,76 @@ public class ScanTests
     }
 
     [Fact]
+    public void DataExchange_ConeBeamRoundTrip_KeepsDistancesAndDetectorOffsets()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("cone.h5");
+        using var parallel = PatternScan(rows: 8);
+        var det = new Detector(5, 8, Length.FromMicrometers(49.5), Length.FromMicrometers(49.5), Length.FromMicrometers(120), Length.FromMicrometers(-30));
+        var cone = new CircularConeBeam(det, ((ParallelBeam)parallel.Geometry).Angles, Length.FromMillimeters(50), Length.FromMillimeters(250));
+        using (var scan = new ProjectionSet(parallel.Projections, cone, IntensityDomain.Raw, parallel.Flats, parallel.Darks))
+            DataExchange.Write(path, scan);
+        using var back = DataExchange.Read(path);
+        var g = Assert.IsType<CircularConeBeam>(back.Geometry);
+        Assert.Equal(50e-3, g.SourceToAxis.Meters, 12);
+        Assert.Equal(250e-3, g.SourceToDetector.Meters, 12);
+        Assert.Equal(120e-6, g.Detector.OffsetU.Meters, 12);
+        Assert.Equal(49.5e-6, g.Detector.PixelWidth.Meters, 12);
+        Assert.Equal(cone.Angles[3].Radians, g.Angles[3].Radians, 12);
+        Assert.Equal(-30e-6, g.Detector.OffsetV.Meters, 12);
+        // A row slab shifts the vertical offset by its centre, as for parallel beams: rows 2 and 3 of 8 are centred one row
+        // below the middle (3.5).
+        using var slab = DataExchange.Read(path, new ProjectionReadOptions { Rows = 2..4 });
+        var gs = Assert.IsType<CircularConeBeam>(slab.Geometry);
+        Assert.Equal(-30e-6 - 49.5e-6, gs.Detector.OffsetV.Meters, 12);
+    }
+
+    [Fact]
+    public void DataExchange_ConeMarkerWithoutDistance_NamesTheDataset()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("cone.h5");
+        new H5File
+        {
+            ["exchange"] = new H5Group
+            {
+                Attributes = new() { [DataExchange.BeamAttribute] = DataExchange.ConeBeamValue },
+                ["data"] = new H5Dataset(new float[4], fileDims: [1, 2, 2]),
+                ["theta"] = new double[] { 0 },
+            },
+            ["measurement"] = new H5Group
+            {
+                ["instrument"] = new H5Group { ["source"] = new H5Group { ["distance"] = new H5Dataset(50.0) { Attributes = new() { ["units"] = "mm" } } } },
+            },
+        }.Write(path);
+        var ex = Assert.Throws<DataFormatException>(() => DataExchange.Read(path, new ProjectionReadOptions { DefaultPixelSize = new Length(1e-6) }));
+        Assert.Contains($"{path}:{DataExchange.DetectorDistancePath}", ex.Message);
+        Assert.Contains("missing or not positive", ex.Message);
+    }
+
+    [Fact]
+    public void DataExchange_DistancesWithoutConeMarker_StayParallel()
+    {
+        // Foreign files may carry a detector distance for phase retrieval; only our marker makes a scan conical.
+        using var dir = new TempDir();
+        string path = dir.File("parallel.h5");
+        new H5File
+        {
+            ["exchange"] = new H5Group { ["data"] = new H5Dataset(new float[4], fileDims: [1, 2, 2]), ["theta"] = new double[] { 0 } },
+            ["measurement"] = new H5Group
+            {
+                ["instrument"] = new H5Group
+                {
+                    ["source"] = new H5Group { ["distance"] = new H5Dataset(145.0) { Attributes = new() { ["units"] = "m" } } },
+                    ["detector"] = new H5Group { ["distance"] = new H5Dataset(20.0) { Attributes = new() { ["units"] = "mm" } } },
+                },
+            },
+        }.Write(path);
+        using var scan = DataExchange.Read(path, new ProjectionReadOptions { DefaultPixelSize = new Length(1e-6) });
+        Assert.IsType<ParallelBeam>(scan.Geometry);
+    }
+
+    [Fact]
     public void DataExchange_SinogramSlabAndProjectionSubset()
     {
         using var dir = new TempDir();
@@ -152,14 +222,14 @@ public class ScanTests
     }
 
     [Fact]
-    public void DataExchange_ConeBeam_IsRefused()
+    public void DataExchange_VectorGeometry_IsRefused()
     {
         using var dir = new TempDir();
         var detector = new Detector(2, 2, Length.FromMicrometers(10));
         var cone = new CircularConeBeam(detector, [Angle.Zero], Length.FromMillimeters(10), Length.FromMillimeters(100));
-        using var scan = new ProjectionSet(ImageStack<float>.Create(1, 2, 2), cone, IntensityDomain.Raw);
+        using var scan = new ProjectionSet(ImageStack<float>.Create(1, 2, 2), VectorGeometry.From(cone), IntensityDomain.Raw);
         var ex = Assert.Throws<IncompatibleInputException>(() => DataExchange.Write(dir.File("c.h5"), scan));
-        Assert.Contains("parallel-beam", ex.Message);
+        Assert.Contains("parallel-beam and circular cone-beam", ex.Message);
         Assert.Empty(Directory.GetFiles(dir.Path));
     }
 
