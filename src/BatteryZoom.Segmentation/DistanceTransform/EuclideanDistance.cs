@@ -2,6 +2,7 @@ using System.Globalization;
 using BatteryZoom.Core.Data;
 using BatteryZoom.Core.Diagnostics;
 using BatteryZoom.Core.Steps;
+using System.Runtime.CompilerServices;
 
 namespace BatteryZoom.Segmentation.DistanceTransform;
 
@@ -99,6 +100,7 @@ public static class EuclideanDistance
     }
 
     /// <summary>1D distance along a row to the nearest feature voxel, squared and scaled by the x spacing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RowPass(ReadOnlySpan<byte> m, Span<float> o, bool featureIsNonZero, double sx)
     {
         int n = m.Length;
@@ -128,6 +130,7 @@ public static class EuclideanDistance
     }
 
     /// <summary>Lower envelope of parabolas along one strided column of <paramref name="data"/> (element x + i·stride, i &lt; n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ColumnPass(float[] data, int x, int stride, int n, double spacing, LineBuffers b)
     {
         double[] f = b.F, zz = b.Z;

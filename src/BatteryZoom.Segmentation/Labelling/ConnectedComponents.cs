@@ -2,6 +2,7 @@ using System.Diagnostics;
 using BatteryZoom.Core.Data;
 using BatteryZoom.Core.Diagnostics;
 using BatteryZoom.Core.Steps;
+using System.Runtime.CompilerServices;
 
 namespace BatteryZoom.Segmentation.Labelling;
 
@@ -45,6 +46,7 @@ public static class ConnectedComponents
 
     /// <summary>The labelling itself. <paramref name="foregroundIsZero"/> labels the zero voxels instead (hole filling).
     /// <paramref name="maxLabel"/> is the largest label allowed (uint.MaxValue; tests lower it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static LabelVolume LabelCore(Volume<byte> mask, Connectivity connectivity, bool foregroundIsZero, uint maxLabel,
         RunContext context, StorageOptions storage)
     {
@@ -113,6 +115,7 @@ public static class ConnectedComponents
         return new LabelVolume(labels, count, connectivity);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ExtractRuns(ReadOnlySpan<byte> row, bool foregroundIsZero, RunTable runs)
     {
         int x = 0, n = row.Length;
@@ -136,6 +139,7 @@ public static class ConnectedComponents
         public int[] Parent = new int[capacity];
         public int Count;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add(int start, int end)
         {
             if (Count == Start.Length)
@@ -149,6 +153,7 @@ public static class ConnectedComponents
             Count++;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int Find(int i)
         {
             int[] p = Parent;
@@ -156,6 +161,7 @@ public static class ConnectedComponents
             return i;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Union(int a, int b)
         {
             a = Find(a); b = Find(b);
@@ -165,6 +171,7 @@ public static class ConnectedComponents
 
         /// <summary>Joins runs [a0, a1) of one row with runs [b0, b1) of a neighbouring row when they overlap, with a column
         /// tolerance of <paramref name="slack"/> (1 = diagonal neighbours count).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Connect(int a0, int a1, int b0, int b1, int slack)
         {
             int i = a0, j = b0;
@@ -177,6 +184,7 @@ public static class ConnectedComponents
         }
 
         /// <summary>Flattens the forest and numbers roots 1… in run order (= raster order of first voxels).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public uint Resolve(uint maxLabel, out uint[] runLabel)
         {
             runLabel = new uint[Count];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace BatteryZoom.Segmentation.Watershed;
 
 /// <summary>Priority queue for priority-flood watershed: pops the smallest key first and, among equal keys, the earliest push
@@ -33,6 +34,7 @@ internal sealed class FloodQueue
         return (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Push(uint key, long item)
     {
         int b;
@@ -60,6 +62,7 @@ internal sealed class FloodQueue
         Count++;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Pop()
     {
         int b = _heap[0];
@@ -158,6 +161,7 @@ internal sealed class FloodQueue
 
         private static int Hash(uint key, int mask) => (int)((key * 0x9E3779B1u) >> 8) & mask;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Get(uint key)
         {
             int mask = _keys.Length - 1;
@@ -191,6 +195,7 @@ internal sealed class FloodQueue
             for (int i = 0; i < oldK.Length; i++) if (oldK[i] != 0) Insert(oldK[i], oldV[i]);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Remove(uint key)
         {
             int mask = _keys.Length - 1;

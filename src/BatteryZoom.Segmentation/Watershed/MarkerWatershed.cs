@@ -3,6 +3,7 @@ using BatteryZoom.Core.Data;
 using BatteryZoom.Core.Diagnostics;
 using BatteryZoom.Core.Steps;
 using BatteryZoom.Segmentation.Labelling;
+using System.Runtime.CompilerServices;
 
 namespace BatteryZoom.Segmentation.Watershed;
 
@@ -30,7 +31,7 @@ public static class MarkerWatershed
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="IncompatibleInputException">Shapes differ, there is no marker inside the mask, or the image holds NaN inside the mask.</exception>
     public static LabelVolume Flood(Volume<float> image, Volume<uint> markers, Volume<byte>? mask, Connectivity connectivity, RunContext? context = null)
-        => Run(image, negate: false, markers, mask, connectivity, context);
+        => Run(image, negate: false, markers, mask, connectivity, context, sliceLayout: false);
 
     /// <summary>Splits touching objects: floods the negated distance map <c>−distance</c> from <paramref name="markers"/> inside <paramref name="mask"/>,
     /// without allocating the negated map. Same as <c>watershed(-distance, markers, mask=mask)</c>.</summary>
@@ -39,10 +40,12 @@ public static class MarkerWatershed
     public static LabelVolume FloodDistance(Volume<float> distance, Volume<uint> markers, Volume<byte> mask, Connectivity connectivity, RunContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(mask);
-        return Run(distance, negate: true, markers, mask, connectivity, context);
+        return Run(distance, negate: true, markers, mask, connectivity, context, sliceLayout: false);
     }
 
-    private static LabelVolume Run(Volume<float> image, bool negate, Volume<uint> markers, Volume<byte>? mask, Connectivity connectivity, RunContext? context)
+    /// <summary>The flood; <paramref name="sliceLayout"/> forces the slice-array layout used beyond 2³¹ voxels (tests).</summary>
+    internal static LabelVolume Run(Volume<float> image, bool negate, Volume<uint> markers, Volume<byte>? mask, Connectivity connectivity, RunContext? context,
+        bool sliceLayout)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(markers);
@@ -51,14 +54,18 @@ public static class MarkerWatershed
         VolumeAccess.CheckSameShape(image, markers, StepId, "image", "markers");
         if (mask is not null) VolumeAccess.CheckSameShape(image, mask, StepId, "image", "mask");
         var started = DateTimeOffset.UtcNow;
+        var prov = VolumeAccess.Step(image.Provenance, StepId, 1, context, started,
+            ("connectivity", ((int)connectivity).ToString(CultureInfo.InvariantCulture)), ("relief", negate ? "-distance" : "image"));
+        long padded = (long)(image.Nx + 2) * (image.Ny + 2) * (image.Nz + 2);
+        if (padded <= int.MaxValue && !sliceLayout) return FloodPadded(image, negate, markers, mask, connectivity, context, prov);
+
+        // Beyond 2³¹ voxels: slice-array layout, inputs copied into memory.
         var img = VolumeAccess.RequireInMemory(image, out bool imgCopied);
         var mrk = VolumeAccess.RequireInMemory(markers, out bool mrkCopied);
         var msk = mask is null ? null : VolumeAccess.RequireInMemory(mask, out bool _);
         bool mskCopied = mask is not null && !ReferenceEquals(msk, mask);
         try
         {
-            var prov = VolumeAccess.Step(image.Provenance, StepId, 1, context, started,
-                ("connectivity", ((int)connectivity).ToString(CultureInfo.InvariantCulture)), ("relief", negate ? "-distance" : "image"));
             var result = VolumeAccess.NewInMemory<uint>(image.Grid, Quantity.Label, prov, out uint[][] labels);
             uint maxLabel = FloodCore(img, negate, mrk, msk, connectivity, labels, context);
             return new LabelVolume(result, maxLabel, connectivity);
@@ -71,6 +78,98 @@ public static class MarkerWatershed
         }
     }
 
+    /// <summary>The flood on one padded array of (key &lt;&lt; 32 | label) per voxel: a neighbour test is one 8-byte read (no
+    /// bounds test: the one-voxel border has key 0, like voxels outside the mask), and the array is in huge pages. Inputs are
+    /// read slice by slice (file-backed inputs are not copied); the result goes to <see cref="RunContext.Storage"/>.
+    /// Memory: 8 bytes per (padded) voxel plus the queue, plus the result.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe LabelVolume FloodPadded(Volume<float> image, bool negate, Volume<uint> markers, Volume<byte>? mask, Connectivity connectivity,
+        RunContext context, Provenance prov)
+    {
+        int nx = image.Nx, ny = image.Ny, nz = image.Nz;
+        int px = nx + 2, py = ny + 2, plane = px * py;
+        long total = (long)plane * (nz + 2);
+        using var buffer = new NativeBuffer<ulong>(total);
+        ulong* st = buffer.Pointer;
+        new Span<ulong>(st, plane).Clear();
+        new Span<ulong>(st + (total - plane), plane).Clear();
+        var row = new float[image.Slices.FrameLength];
+        var mrow = mask is null ? null : new byte[mask.Slices.FrameLength];
+        var lrow = new uint[markers.Slices.FrameLength];
+        var queue = new FloodQueue();
+        uint maxLabel = 0;
+        for (int z = 0; z < nz; z++)
+        {
+            context.Cancellation.ThrowIfCancellationRequested();
+            image.ReadSlice(z, row);
+            if (mrow is not null) mask!.ReadSlice(z, mrow);
+            markers.ReadSlice(z, lrow);
+            ulong* sl = st + (long)(z + 1) * plane;
+            new Span<ulong>(sl, px).Clear();
+            new Span<ulong>(sl + (py - 1) * px, px).Clear();
+            for (int y = 0; y < ny; y++)
+            {
+                ulong* r = sl + (y + 1) * px;
+                r[0] = 0; r[px - 1] = 0;
+                int src = y * nx;
+                for (int x = 0; x < nx; x++)
+                    r[x + 1] = mrow is null || mrow[src + x] != 0 ? (ulong)KeyOf(row[src + x], negate, z, src + x) << 32 : 0;
+                // Markers in raster order, each labelled at once (as when pushed).
+                for (int x = lrow.AsSpan(src, nx).IndexOfAnyExcept(0u); x >= 0 && x < nx; x++)
+                {
+                    uint lab = lrow[src + x];
+                    ulong v = r[x + 1];
+                    if (lab == 0 || v == 0) continue;
+                    r[x + 1] = v | lab;
+                    if (lab > maxLabel) maxLabel = lab;
+                    queue.Push((uint)(v >> 32), (long)(r + x + 1 - st));
+                }
+            }
+        }
+        if (queue.Count == 0)
+            throw new IncompatibleInputException($"{StepId}: no marker lies inside the mask ({image.Grid.Size}); nothing to flood from. Check the seeds (e.g. a smaller minimum separation) and the mask.");
+
+        var offsets = connectivity.Offsets();
+        int nOff = offsets.Length;
+        int* off = stackalloc int[nOff];
+        for (int o = 0; o < nOff; o++) off[o] = offsets[o].Dz * plane + offsets[o].Dy * px + offsets[o].Dx;
+
+        long popped = 0;
+        while (queue.Count > 0)
+        {
+            long p = queue.Pop();
+            ulong* c = st + p;
+            uint lab = (uint)*c;
+            for (int o = 0; o < nOff; o++)
+            {
+                ulong* q = c + off[o];
+                ulong v = *q;
+                if ((uint)v != 0 || v == 0) continue;     // labelled, or outside the mask / volume
+                *q = v | lab;
+                queue.Push((uint)(v >> 32), p + off[o]);
+            }
+            if ((++popped & 0xFFFFF) == 0) context.Cancellation.ThrowIfCancellationRequested();
+        }
+
+        var result = Volume<uint>.Create(image.Grid, Quantity.Label, context.Storage, prov);
+        bool inMemory = result.Slices.IsInMemory;
+        var outRow = inMemory ? null : new uint[result.Slices.FrameLength];
+        for (int z = 0; z < nz; z++)
+        {
+            Span<uint> dst = inMemory ? result.GetSlice(z) : outRow;
+            ulong* sl = st + (long)(z + 1) * plane;
+            for (int y = 0; y < ny; y++)
+            {
+                ulong* r = sl + (y + 1) * px + 1;
+                var d = dst.Slice(y * nx, nx);
+                for (int x = 0; x < nx; x++) d[x] = (uint)r[x];
+            }
+            if (!inMemory) result.WriteSlice(z, dst);
+        }
+        return new LabelVolume(result, maxLabel, connectivity);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static uint FloodCore(Volume<float> image, bool negate, Volume<uint> markers, Volume<byte>? mask, Connectivity connectivity,
         uint[][] labels, RunContext context)
     {

@@ -4,6 +4,7 @@ using BatteryZoom.Core.Diagnostics;
 using BatteryZoom.Core.Steps;
 using BatteryZoom.Core.Units;
 using BatteryZoom.Segmentation.Labelling;
+using System.Runtime.CompilerServices;
 
 namespace BatteryZoom.Segmentation.Watershed;
 
@@ -60,6 +61,7 @@ public static partial class SeedDetection
         return HMaxima(image, mask, h, connectivity, context, h.ToString("R", CultureInfo.InvariantCulture) + " " + image.Quantity.Unit);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static LabelVolume HMaxima(Volume<float> image, Volume<byte>? mask, double h, Connectivity connectivity, RunContext? context, string hText)
     {
         if (!(h > 0) || !double.IsFinite(h))
@@ -175,6 +177,7 @@ public static partial class SeedDetection
 
     /// <summary>Vincent's hybrid grey reconstruction by dilation of <paramref name="rec"/> (≤ <paramref name="img"/>) under
     /// <paramref name="img"/>, in place. Padding and masked voxels are −∞ in both and never change.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Reconstruct(float[] img, float[] rec, int nx, int ny, int nz, int px, int sliceStride,
         int[] before, int[] after, int[] all, RunContext context)
     {

@@ -4,6 +4,7 @@ using BatteryZoom.Core.Diagnostics;
 using BatteryZoom.Core.Steps;
 using BatteryZoom.Core.Units;
 using BatteryZoom.Segmentation.Labelling;
+using System.Runtime.CompilerServices;
 
 namespace BatteryZoom.Segmentation.Watershed;
 
@@ -56,6 +57,7 @@ public static partial class SeedDetection
             minDistanceVoxels.ToString(CultureInfo.InvariantCulture) + " voxels");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static LabelVolume LocalMaxima(Volume<float> image, Volume<byte>? mask, int mz, int my, int mx, RunContext? context, string sepText)
     {
         context ??= RunContext.Default;
@@ -168,6 +170,7 @@ public static partial class SeedDetection
     {
         private float[] _pad = new float[n + 4 * m + 2], _g = new float[n + 4 * m + 2], _h = new float[n + 4 * m + 2];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Apply(float[] data, int start, int stride, int n, int m)
         {
             int w = 2 * m + 1;

@@ -1,4 +1,6 @@
+using BatteryZoom.Core.Data;
 using BatteryZoom.Core.Diagnostics;
+using BatteryZoom.Core.Steps;
 using BatteryZoom.Segmentation.DistanceTransform;
 using BatteryZoom.Segmentation.Tests.Infrastructure;
 using BatteryZoom.Segmentation.Watershed;
@@ -34,6 +36,30 @@ public sealed class MarkerWatershedTests
             """, dir.Path);
         var (reference, _) = Npy.Read<uint>(dir["ref.npy"]);
         Assert.Equal(reference, TestVolumes.Flatten(ours.Labels));
+    }
+
+    [Theory, Trait("Category", "fast")]
+    [InlineData(Connectivity.Faces6)]
+    [InlineData(Connectivity.Vertices26)]
+    public void Flood_FileBackedInputsAndSliceLayout_GiveSameLabels(Connectivity connectivity)
+    {
+        // The padded one-array flood (default), the same with file-backed inputs and output, and the slice-array layout used
+        // beyond 2³¹ voxels must agree voxel for voxel (same tie order).
+        var grid = TestVolumes.Grid(29, 26, 22);
+        using var mask = TestVolumes.Balls(grid, 9, 4, 9, seed: 12);
+        using var dist = EuclideanDistance.Compute(mask);
+        using var seeds = SeedDetection.LocalMaxima(dist, mask, 3);
+        using var padded = MarkerWatershed.FloodDistance(dist, seeds.Labels, mask, connectivity);
+        using var distDisk = dist.Copy(StorageOptions.OnDisk());
+        using var seedsDisk = seeds.Labels.Copy(StorageOptions.OnDisk());
+        using var maskDisk = mask.Copy(StorageOptions.OnDisk());
+        using var onDisk = MarkerWatershed.FloodDistance(distDisk, seedsDisk, maskDisk, connectivity, new RunContext { Storage = StorageOptions.OnDisk() });
+        Assert.False(onDisk.Labels.Slices.IsInMemory);
+        using var slices = MarkerWatershed.Run(dist, negate: true, seeds.Labels, mask, connectivity, null, sliceLayout: true);
+        var expected = TestVolumes.Flatten(padded.Labels);
+        Assert.Equal(expected, TestVolumes.Flatten(onDisk.Labels));
+        Assert.Equal(expected, TestVolumes.Flatten(slices.Labels));
+        Assert.Equal(padded.Count, slices.Count);
     }
 
     [Fact, Trait("Category", "fast")]
