@@ -60,8 +60,9 @@ internal static class SpectralVolumeFolder
         }
     }
 
-    /// <summary>Writes <paramref name="volume"/> as a spectral-volume folder (e0000.h5, … and energies.txt), atomically.</summary>
-    public static void Write(string path, SpectralVolume volume, bool overwrite, RunContext context)
+    /// <summary>Writes <paramref name="volume"/> as a spectral-volume folder (e0000.h5, … and energies.txt), atomically;
+    /// <paramref name="extra"/> may add files to the staging folder before the commit.</summary>
+    public static void Write(string path, SpectralVolume volume, bool overwrite, RunContext context, Action<string>? extra = null)
     {
         ArgumentNullException.ThrowIfNull(volume);
         using var output = Infrastructure.OutputDirectory.Begin(path, overwrite);
@@ -75,6 +76,7 @@ internal static class SpectralVolumeFolder
                 index.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{volume.Energies[i].ElectronVolts:R} {file}"));
             }
         }
+        extra?.Invoke(output.StagingPath);
         output.Commit();
     }
 }

@@ -7,21 +7,156 @@ using BatteryZoom.Core.Steps;
 using BatteryZoom.Core.Units;
 using BatteryZoom.IO;
 using BatteryZoom.Spectroscopy;
+using BatteryZoom.Spectroscopy.Data;
 using BatteryZoom.Spectroscopy.EdgeEnergy;
+using BatteryZoom.Spectroscopy.EnergyAlignment;
 using BatteryZoom.Spectroscopy.Normalisation;
+using BatteryZoom.Spectroscopy.Reconstruction;
 using BatteryZoom.Spectroscopy.StateOfCharge;
 
 namespace BatteryZoom.Cli.Commands;
 
-/// <summary><c>bzoom xanes spectrum|map</c>: Larch-equivalent normalisation and edge energies of one spectrum or of every voxel.</summary>
+/// <summary><c>bzoom xanes spectrum|recon|map</c>: Larch-equivalent normalisation and edge energies of one spectrum or of every voxel;
+/// alignment across energies and per-energy reconstruction of an HDF5 projection series.</summary>
 internal static class XanesCommand
 {
     public static Command Create()
     {
         var command = new Command("xanes", "XANES: normalise spectra as Larch's pre_edge, edge energy at half step, white line, SOC maps.");
         command.Subcommands.Add(Spectrum());
+        command.Subcommands.Add(Recon());
         command.Subcommands.Add(Map());
         return command;
+    }
+
+    /// <summary>Options of the projection-series chain (align → reconstruct), shared by <c>recon</c> and <c>map</c>.</summary>
+    private sealed record SeriesOptionSet(Option<string> Align, Option<double> ScaleExponent, Option<string> Method, Option<int> SirtIterations,
+        Option<string?> PixelSize, Option<string?> Domain)
+    {
+        public static SeriesOptionSet Add(Command c)
+        {
+            var set = new SeriesOptionSet(
+                new Option<string>("--align") { Description = "HDF5 series: alignment across energies: estimate (shift + scale), energy-scale (scale = (E/E_ref)^k, shift estimated), shift (scale 1), none.", DefaultValueFactory = _ => "estimate" },
+                new Option<double>("--scale-exponent") { Description = "Exponent k of --align energy-scale (default 1: magnification ∝ E).", DefaultValueFactory = _ => 1.0 },
+                new Option<string>("--recon") { Description = "HDF5 series: per-energy reconstruction: auto (FBP, SIRT below 60 view directions), fbp, sirt.", DefaultValueFactory = _ => "auto" },
+                new Option<int>("--sirt-iterations") { Description = "SIRT iterations.", DefaultValueFactory = _ => 100 },
+                new Option<string?>("--pixel-size") { Description = "HDF5 series: pixel size when the file has none, e.g. 30nm." },
+                new Option<string?>("--domain") { Description = "HDF5 series: what /exchange/data holds when the file does not say: raw, transmission, lineintegral." });
+            foreach (var o in new Option[] { set.Align, set.ScaleExponent, set.Method, set.SirtIterations, set.PixelSize, set.Domain }) c.Options.Add(o);
+            return set;
+        }
+
+        public SeriesChain Parse(ParseResult parse)
+        {
+            var scale = parse.GetValue(Align)?.Trim().ToLowerInvariant() switch
+            {
+                "estimate" => (ScaleMode?)ScaleMode.Estimate,
+                "energy-scale" => ScaleMode.EnergyPowerLaw,
+                "shift" => ScaleMode.None,
+                "none" => null,
+                var v => throw new UsageException($"--align: expected estimate, energy-scale, shift or none; got '{v}'."),
+            };
+            double k = parse.GetValue(ScaleExponent);
+            if (!double.IsFinite(k)) throw new UsageException($"--scale-exponent: expected a finite number; got {k}.");
+            var method = parse.GetValue(Method)?.Trim().ToLowerInvariant() switch
+            {
+                "auto" => XanesReconstructionMethod.Auto,
+                "fbp" => XanesReconstructionMethod.Fbp,
+                "sirt" => XanesReconstructionMethod.Sirt,
+                var v => throw new UsageException($"--recon: expected auto, fbp or sirt; got '{v}'."),
+            };
+            int iterations = parse.GetValue(SirtIterations);
+            if (iterations < 1) throw new UsageException($"--sirt-iterations: expected ≥ 1; got {iterations}.");
+            Length? pixel = null;
+            if (parse.GetValue(PixelSize) is { } text)
+            {
+                try { pixel = Length.Parse(text); }
+                catch (FormatException ex) { throw new UsageException($"--pixel-size: {ex.Message}", ex); }
+                if (!(pixel.Value.Meters > 0)) throw new UsageException($"--pixel-size: expected a positive length; got {text}.");
+            }
+            IntensityDomain? domain = parse.GetValue(Domain)?.Trim().ToLowerInvariant() switch
+            {
+                null => null,
+                "raw" => IntensityDomain.Raw,
+                "transmission" => IntensityDomain.Transmission,
+                "lineintegral" or "line-integral" => IntensityDomain.LineIntegral,
+                var v => throw new UsageException($"--domain: expected raw, transmission or lineintegral; got '{v}'."),
+            };
+            return new SeriesChain(scale is null ? null : new AlignmentOptions { Scale = scale.Value, ScaleExponent = k },
+                new XanesReconstructionOptions { Method = method, SirtIterations = iterations }, pixel, domain);
+        }
+    }
+
+    /// <summary>The parsed chain: alignment (null = none), reconstruction, file overrides.</summary>
+    internal sealed record SeriesChain(AlignmentOptions? Alignment, XanesReconstructionOptions Reconstruction, Length? PixelSize, IntensityDomain? Domain)
+    {
+        /// <summary>Reads an HDF5 projection series, aligns it across energies and reconstructs every energy.</summary>
+        public SpectralVolume Run(string path, RunContext context, out EnergyAlignmentResult? alignment, out XanesReconstructionMethod method)
+        {
+            using var series = XanesSeriesFile.Read(path, PixelSize, Domain, context);
+            method = EnergySeriesReconstruction.ChooseMethod(series, Reconstruction);
+            if (Alignment is null)
+            {
+                alignment = null;
+                return EnergySeriesReconstruction.Run(series, null, Reconstruction, context);
+            }
+            alignment = EnergySeriesAligner.Estimate(series, Alignment, context);
+            using var aligned = EnergySeriesAligner.Apply(series, alignment, context);
+            return EnergySeriesReconstruction.Run(aligned, null, Reconstruction, context);
+        }
+    }
+
+    /// <summary>alignment.tsv: energy (eV), shift x, shift y (px), scale, one line per energy.</summary>
+    internal static void WriteAlignment(string file, IReadOnlyList<Energy> energies, EnergyAlignmentResult alignment)
+    {
+        using var w = new StreamWriter(file);
+        w.WriteLine($"# bzoom xanes alignment: reference energy {energies[alignment.ReferenceIndex]}; q = scale·(p − c) + c + shift (pixels, c = detector centre)");
+        w.WriteLine("energy_ev\tshift_x_px\tshift_y_px\tscale");
+        for (int i = 0; i < energies.Count; i++)
+        {
+            var t = alignment.Transforms[i];
+            w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{energies[i].ElectronVolts:R}\t{t.ShiftX:F4}\t{t.ShiftY:F4}\t{t.Scale:F6}"));
+        }
+    }
+
+    private static string AlignmentSummary(EnergyAlignmentResult? a)
+    {
+        if (a is null) return "not aligned";
+        var t = a.Transforms;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"aligned to energy {a.ReferenceIndex}: |shift| ≤ {t.Max(x => Math.Max(Math.Abs(x.ShiftX), Math.Abs(x.ShiftY))):0.##} px, scale {t.Min(x => x.Scale):0.####}–{t.Max(x => x.Scale):0.####}");
+    }
+
+    private static Command Recon()
+    {
+        var c = new Command("recon", "Align an HDF5 XANES projection series across energies and reconstruct every energy (FBP, or SIRT for few views) into a spectral-volume folder.");
+        var input = new Argument<string>("input") { Description = "HDF5 projection series: /exchange/data [energy, angle, row, column], /exchange/energy (eV), /exchange/theta (deg) (docs/formats.md)." };
+        var output = CommonOptions.Out("Output spectral-volume folder (energies.txt, e0000.h5 …, alignment.tsv).");
+        var overwrite = CommonOptions.Overwrite();
+        var memory = CommonOptions.Memory();
+        c.Arguments.Add(input);
+        foreach (var o in new Option[] { output, overwrite, memory }) c.Options.Add(o);
+        var chain = SeriesOptionSet.Add(c);
+        CommandAction.Set(c, async (parse, ct) =>
+        {
+            var series = chain.Parse(parse);
+            string inPath = parse.GetRequiredValue(input), outPath = parse.GetRequiredValue(output);
+            bool replace = parse.GetValue(overwrite);
+            var storage = new StorageOptions(CommonOptions.ParseMemory(parse.GetValue(memory)));
+            var summary = await ProgressDisplay.RunAsync(progress =>
+            {
+                var context = new RunContext { Cancellation = ct, Progress = progress, Storage = storage };
+                using var volume = series.Run(inPath, context, out var alignment, out var method);
+                SpectralVolumeFolder.Write(outPath, volume, replace, context, staging =>
+                {
+                    if (alignment is not null) WriteAlignment(Path.Combine(staging, "alignment.tsv"), volume.Energies, alignment);
+                });
+                return $"xanes recon: {volume.Count} energies, {method} onto {volume.Grid.Size}; {AlignmentSummary(alignment)}";
+            }).ConfigureAwait(false);
+            Console.WriteLine($"{summary}; wrote {Path.GetFullPath(outPath)}");
+            return 0;
+        });
+        return c;
     }
 
     /// <summary>--e0, --pre1, --pre2, --norm1, --norm2 and --nnorm (Larch's pre_edge parameters; ranges relative to E0).</summary>
@@ -83,7 +218,7 @@ internal static class XanesCommand
     private static Command Map()
     {
         var c = new Command("map", "Map a spectral volume voxel by voxel: edge energy, white line, edge step, residual, mask, status and (with --soc-ref) SOC, one HDF5 volume each in the --out folder.");
-        var input = new Argument<string>("input") { Description = "Spectral volume: a folder with energies.txt and one volume per energy (docs/formats.md)." };
+        var input = new Argument<string>("input") { Description = "Spectral volume (a folder with energies.txt and one volume per energy), or an HDF5 projection series, aligned and reconstructed first (docs/formats.md)." };
         var output = CommonOptions.Out("Output folder for edge_energy.h5, whiteline_energy.h5, whiteline_height.h5, edge_step.h5, residual.h5, soc.h5, mask.h5, status.h5.");
         var maskStep = new Option<double?>("--mask-step") { Description = "Mask voxels whose edge step (in the volume's μ units) is below this." };
         var socRef = new Option<string[]>("--soc-ref")
@@ -96,10 +231,12 @@ internal static class XanesCommand
         c.Arguments.Add(input);
         foreach (var o in new Option[] { output, maskStep, socRef, overwrite, memory }) c.Options.Add(o);
         var pre = PreEdgeOptionSet.Add(c);
+        var chain = SeriesOptionSet.Add(c);
         CommandAction.Set(c, async (parse, ct) =>
         {
             // Parse everything before any work, so usage errors come first.
             var options = new XanesMapOptions { PreEdge = pre.Parse(parse), MaskStep = parse.GetValue(maskStep), Soc = ParseSoc(parse.GetValue(socRef)) };
+            var series = chain.Parse(parse);
             string inPath = parse.GetRequiredValue(input), outPath = parse.GetRequiredValue(output);
             bool replace = parse.GetValue(overwrite);
             var storage = new StorageOptions(CommonOptions.ParseMemory(parse.GetValue(memory)));
@@ -107,12 +244,22 @@ internal static class XanesCommand
             var summary = await ProgressDisplay.RunAsync(progress =>
             {
                 var context = new RunContext { Cancellation = ct, Progress = progress, Storage = storage };
-                using var volume = SpectralVolumeFolder.Read(inPath, context);
+                EnergyAlignmentResult? alignment = null;
+                string prefix = "";
+                SpectralVolume volume;
+                if (XanesSeriesFile.Detect(inPath))
+                {
+                    volume = series.Run(inPath, context, out alignment, out var method);
+                    prefix = $"{method} per energy, {AlignmentSummary(alignment)}; ";
+                }
+                else volume = SpectralVolumeFolder.Read(inPath, context);
+                using var _ = volume;
                 using var maps = XanesMapper.Map(volume, options, context);
                 WriteMaps(folder.StagingPath, maps, context);
+                if (alignment is not null) WriteAlignment(Path.Combine(folder.StagingPath, "alignment.tsv"), volume.Energies, alignment);
                 long total = volume.Grid.Size.VoxelCount;
                 var r = maps.Ranges;
-                return string.Create(CultureInfo.InvariantCulture,
+                return prefix + string.Create(CultureInfo.InvariantCulture,
                     $"xanes map: {volume.Count} energies, {total} voxels: {maps.CountOf(SpectrumStatus.Ok)} mapped, {total - maps.CountOf(SpectrumStatus.Ok)} masked; " +
                     $"E0 {r.E0.ElectronVolts:0.###} eV, pre [{r.Pre1.ElectronVolts:0.#}, {r.Pre2.ElectronVolts:0.#}] eV, norm [{r.Norm1.ElectronVolts:0.#}, {r.Norm2.ElectronVolts:0.#}] eV, nnorm {r.NNorm}");
             }).ConfigureAwait(false);
