@@ -50,6 +50,7 @@ public sealed class FdkPlan
     private readonly double[]? _wang;
     private readonly float[] _response;
     private readonly IRealFftPlan _fft;
+    private readonly RowPadding _padding;
     private readonly double _lMin, _lMax;
     private readonly int _extraLeft, _extraRight;
 
@@ -87,6 +88,7 @@ public sealed class FdkPlan
         var response = FbpFilters.Response(options.Filter, options.Cutoff, PaddedLength);
         _response = response.Select(v => (float)v).ToArray();
         _fft = ManagedFft.Shared.CreateReal(PaddedLength);
+        _padding = new RowPadding(det.Columns, PaddedLength, options.Padding);
         double r = FdkReconstruction.GridRadius(grid);
         (_lMin, _lMax) = (_dso - r, _dso + r);
     }
@@ -282,22 +284,16 @@ public sealed class FdkPlan
         }
     }
 
-    // Data at [0, nc), the right extension after it and the left extension wrapped to the end (circular convolution).
+    // Data at [0, nc), the right extension after it and the left extension wrapped to the end (circular convolution); the
+    // tapers are FBP's (RowPadding), so both reconstructions extend rows the same way.
     private void Pad(Span<float> padded, int nc)
     {
-        int n = padded.Length, extra = n - nc, left = extra / 2, right = extra - left;
+        var p = _padding;
+        int n = padded.Length;
         float first = padded[0], last = padded[nc - 1];
-        var mode = Options.Padding;
-        for (int m = 0; m < right; m++) padded[nc + m] = (float)(last * Taper(m + 1, right, mode));
-        for (int m = 0; m < left; m++) padded[n - 1 - m] = (float)(first * Taper(m + 1, left, mode));
+        for (int m = 0; m < p.Right; m++) padded[nc + m] = (float)(last * p.RightTaper[m]);
+        for (int k = 0; k < p.Left; k++) padded[n - p.Left + k] = (float)(first * p.LeftTaper[k]);
     }
-
-    private static double Taper(int distance, int width, FbpPadding mode) => mode switch
-    {
-        FbpPadding.Zero => 0,
-        FbpPadding.Edge => 1,
-        _ => 0.5 * (1 + Math.Cos(Math.PI * distance / (width + 1))),
-    };
 
     /// <summary>Adds the backprojection of filtered projections [<paramref name="firstProjection"/>, + buffers.Count) into the slab
     /// accumulator <paramref name="accumulator"/> laid out [y][x][z − z0] (z fastest, <paramref name="slabSlices"/> per column).</summary>
