@@ -17,7 +17,7 @@ namespace BatteryZoom.Benchmarks.Segmentation;
 
 /// <summary>The 3D segmentation chain of ../shared/peer-bench/bench_seg3d.py on the same kind of input (seeded overlapping
 /// spheres, background 0.2, spheres 0.8, Gaussian noise σ 0.15), timed step by step (median wall seconds).</summary>
-/// <remarks>Usage: <c>seg [--size 256] [--spheres 0] [--runs 3] [--threads 1] [--min-distance 5] [--label-only] [--on-disk DIR]</c>.
+/// <remarks>Usage: <c>seg [--size 256] [--spheres 0] [--runs 3] [--threads 1] [--min-distance 5] [--label-only] [--on-disk DIR] [--no-hmaxima]</c>.
 /// Our generator is <see cref="CounterRandom"/>, not NumPy's, so volumes are statistically, not bit-for-bit, the same.</remarks>
 public static class SegmentationBench
 {
@@ -64,6 +64,12 @@ public static class SegmentationBench
         rows.Add(("peaks", tp, LastCpu, $"{seeds.Count} seeds"));
         double tw = Time(runs, () => MarkerWatershed.FloodDistance(dist, seeds.Labels, mask, Connectivity.Faces6, ctx), out var ws);
         rows.Add(("watershed", tw, LastCpu, $"{ws.Count} segments"));
+        if (!args.Contains("--no-hmaxima"))
+        {
+            double th = Time(runs, () => SeedDetection.HMaxima(dist, mask, Length.FromMicrometers(1), Connectivity.Vertices26, ctx), out var hm);
+            rows.Add(("h-maxima seeds", th, LastCpu, $"h = 1 voxel, 26-conn.: {hm.Count} markers"));
+            hm.Dispose();
+        }
         double tm = Time(runs, () => RegionMeasurements.Measure(ws.Labels, vol, null, ctx), out var table);
         rows.Add(("regionprops", tm, LastCpu, $"{table.Rows.Count} regions, area/centroid/mean (+ surface, bbox, std)"));
 

@@ -79,9 +79,11 @@ public static partial class SeedDetection
         int sliceStride = (int)plane;
 
         // I: the image (−∞ outside the mask and in the one-voxel padding); J: the marker image − h, then its reconstruction.
-        var img = new float[total];
-        var rec = new float[total];
-        Array.Fill(img, float.NegativeInfinity);
+        using var imgBuffer = new NativeBuffer<float>(total);
+        using var recBuffer = new NativeBuffer<float>(total);
+        var img = imgBuffer.AsSpan(0, (int)total);
+        var rec = recBuffer.AsSpan(0, (int)total);
+        img.Fill(float.NegativeInfinity);
         float hf = (float)h;
         long inside = 0;
         var row = new float[image.Slices.FrameLength];
@@ -107,7 +109,7 @@ public static partial class SeedDetection
         }
         if (inside == 0)
             throw new IncompatibleInputException($"{StepId}: no seed found: the mask ({image.Grid.Size}) is empty. Check the threshold.");
-        for (long i = 0; i < total; i++) rec[i] = img[i] - hf;   // −∞ − h stays −∞
+        for (int i = 0; i < rec.Length; i++) rec[i] = img[i] - hf;   // −∞ − h stays −∞
 
         var offsets = connectivity.Offsets();
         var all = offsets.Select(o => o.Dz * sliceStride + o.Dy * px + o.Dx).ToArray();
@@ -118,11 +120,11 @@ public static partial class SeedDetection
 
         // Regional maxima of the reconstruction: plateaus (equal values, connected) with no strictly higher neighbour. The image
         // is no longer needed, so its storage holds the plateau state: 0 unvisited, Pending, NotMax, or the label.
-        var state = System.Runtime.InteropServices.MemoryMarshal.Cast<float, uint>(img.AsSpan());
+        var state = System.Runtime.InteropServices.MemoryMarshal.Cast<float, uint>(img);
         state.Clear();
         const uint Pending = 0xFFFF_FFFEu, NotMax = 0xFFFF_FFFFu;
-        var stack = new List<int>();
-        var members = new List<int>();
+        var stack = new IntStack();
+        var members = new IntStack();
         uint n = 0;
         for (int z = 0; z < nz; z++)
         {
@@ -139,8 +141,7 @@ public static partial class SeedDetection
                     stack.Add(p); members.Add(p); state[p] = Pending;
                     while (stack.Count > 0)
                     {
-                        int q = stack[^1];
-                        stack.RemoveAt(stack.Count - 1);
+                        int q = stack.Pop();
                         foreach (int o in all)
                         {
                             int r = q + o;
@@ -151,7 +152,7 @@ public static partial class SeedDetection
                     }
                     uint mark = isMax ? ++n : NotMax;
                     if (n == uint.MaxValue - 1) throw new IncompatibleInputException($"{StepId}: more h-maxima than uint32 labels can number.");
-                    foreach (int q in members) state[q] = mark;
+                    for (int k = 0; k < members.Count; k++) state[members[k]] = mark;
                 }
             }
         }
@@ -178,7 +179,7 @@ public static partial class SeedDetection
     /// <summary>Vincent's hybrid grey reconstruction by dilation of <paramref name="rec"/> (≤ <paramref name="img"/>) under
     /// <paramref name="img"/>, in place. Padding and masked voxels are −∞ in both and never change.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Reconstruct(float[] img, float[] rec, int nx, int ny, int nz, int px, int sliceStride,
+    private static void Reconstruct(Span<float> img, Span<float> rec, int nx, int ny, int nz, int px, int sliceStride,
         int[] before, int[] after, int[] all, RunContext context)
     {
         // Raster sweep: J(p) = min(max(J(p), J over raster predecessors), I(p)).
@@ -239,6 +240,21 @@ public static partial class SeedDetection
             }
             if ((++popped & 0xFFFFF) == 0) context.Cancellation.ThrowIfCancellationRequested();
         }
+    }
+
+    /// <summary>Growable stack of ints (also read by index).</summary>
+    private sealed class IntStack
+    {
+        private int[] _items = new int[256];
+        public int Count;
+        public int this[int i] => _items[i];
+        public void Clear() => Count = 0;
+        public void Add(int item)
+        {
+            if (Count == _items.Length) Array.Resize(ref _items, 2 * Count);
+            _items[Count++] = item;
+        }
+        public int Pop() => _items[--Count];
     }
 
     /// <summary>Growable ring buffer of ints.</summary>
