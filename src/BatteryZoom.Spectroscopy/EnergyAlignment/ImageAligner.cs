@@ -54,14 +54,81 @@ public static class ImageAligner
     {
         int n = rows * columns;
         if (moving.Length < n || output.Length < n) throw new ArgumentException($"images must hold {rows} × {columns} = {n} values.");
-        double cx = (columns - 1) / 2.0, cy = (rows - 1) / 2.0, s = transform.Scale;
-        for (int y = 0; y < rows; y++)
+        new Resampler(rows, columns, transform).Apply(moving, output);
+    }
+
+    /// <summary>Separable Keys cubic resampling at q = s·(p − c) + c + t: q_x depends on the column only and q_y on the row only, so
+    /// the 4 × 4 kernel factorises into a pass along rows and a pass along columns (8 taps per pixel, weights computed once).</summary>
+    internal sealed class Resampler
+    {
+        private readonly int _rows, _columns;
+        private readonly int[] _ix, _iy;
+        private readonly float[] _wx, _wy;
+        private readonly float[] _tmp;
+
+        public Resampler(int rows, int columns, SimilarityTransform t)
         {
-            double qy = s * (y - cy) + cy + transform.ShiftY;
-            for (int x = 0; x < columns; x++)
+            (_rows, _columns) = (rows, columns);
+            double cx = (columns - 1) / 2.0, cy = (rows - 1) / 2.0;
+            (_ix, _wx) = Taps(columns, x => t.Scale * (x - cx) + cx + t.ShiftX);
+            (_iy, _wy) = Taps(rows, y => t.Scale * (y - cy) + cy + t.ShiftY);
+            _tmp = new float[rows * columns];
+            FirstX = First(columns, x => t.Scale * (x - cx) + cx + t.ShiftX, out LastX);
+            FirstY = First(rows, y => t.Scale * (y - cy) + cy + t.ShiftY, out LastY);
+        }
+
+        /// <summary>Output columns [FirstX, LastX] (and rows [FirstY, LastY]) sample inside [1, n − 2] of the input.</summary>
+        public readonly int FirstX, LastX, FirstY, LastY;
+
+        private static int First(int n, Func<int, double> q, out int last)
+        {
+            int first = n; last = -1;
+            for (int i = 0; i < n; i++)
             {
-                double qx = s * (x - cx) + cx + transform.ShiftX;
-                output[y * columns + x] = (float)Cubic(moving, rows, columns, qy, qx);
+                double v = q(i);
+                if (v >= 1 && v <= n - 2) { first = Math.Min(first, i); last = Math.Max(last, i); }
+            }
+            return first;
+        }
+
+        private static (int[] Index, float[] Weight) Taps(int n, Func<int, double> q)
+        {
+            var idx = new int[4 * n];
+            var w = new float[4 * n];
+            Span<double> k = stackalloc double[4];
+            for (int i = 0; i < n; i++)
+            {
+                double v = q(i);
+                int i0 = (int)Math.Floor(v);
+                Weights(v - i0, k);
+                for (int j = 0; j < 4; j++) { idx[4 * i + j] = Math.Clamp(i0 - 1 + j, 0, n - 1); w[4 * i + j] = (float)k[j]; }
+            }
+            return (idx, w);
+        }
+
+        public void Apply(ReadOnlySpan<float> input, Span<float> output)
+        {
+            int rows = _rows, cols = _columns;
+            // Along x: tmp[y, x] = Σ_j wx · input[y, ix].
+            for (int y = 0; y < rows; y++)
+            {
+                var src = input.Slice(y * cols, cols);
+                var dst = _tmp.AsSpan(y * cols, cols);
+                for (int x = 0; x < cols; x++)
+                {
+                    int b = 4 * x;
+                    dst[x] = _wx[b] * src[_ix[b]] + _wx[b + 1] * src[_ix[b + 1]] + _wx[b + 2] * src[_ix[b + 2]] + _wx[b + 3] * src[_ix[b + 3]];
+                }
+            }
+            // Along y.
+            for (int y = 0; y < rows; y++)
+            {
+                int b = 4 * y;
+                var r0 = _tmp.AsSpan(_iy[b] * cols, cols); var r1 = _tmp.AsSpan(_iy[b + 1] * cols, cols);
+                var r2 = _tmp.AsSpan(_iy[b + 2] * cols, cols); var r3 = _tmp.AsSpan(_iy[b + 3] * cols, cols);
+                float w0 = _wy[b], w1 = _wy[b + 1], w2 = _wy[b + 2], w3 = _wy[b + 3];
+                var dst = output.Slice(y * cols, cols);
+                for (int x = 0; x < cols; x++) dst[x] = w0 * r0[x] + w1 * r1[x] + w2 * r2[x] + w3 * r3[x];
             }
         }
     }
@@ -217,24 +284,29 @@ public static class ImageAligner
         var h = new double[np, np];
         var g = new double[np];
         var j = new double[np];
-        var residuals = new List<float>(rows * columns);
+        int n = rows * columns;
+        var mv = new float[n];
+        var mxv = new float[n];
+        var myv = new float[n];
+        var residuals = new List<float>(n);
         double cutoff = double.PositiveInfinity;     // Tukey biweight cut-off; ∞ = plain least squares for the first passes
         for (int it = 0; it < iterations; it++)
         {
             Array.Clear(h); Array.Clear(g);
             residuals.Clear();
-            for (int y = 2; y < rows - 2; y++)
+            var resampler = new Resampler(rows, columns, new SimilarityTransform(tx, ty, s));
+            resampler.Apply(m, mv); resampler.Apply(gx, mxv); resampler.Apply(gy, myv);
+            int y0 = Math.Max(2, resampler.FirstY), y1 = Math.Min(rows - 3, resampler.LastY);
+            int x0 = Math.Max(2, resampler.FirstX), x1 = Math.Min(columns - 3, resampler.LastX);
+            for (int y = y0; y <= y1; y++)
             {
-                double qy = s * (y - cy) + cy + ty;
-                if (qy < 1 || qy > rows - 2) continue;
-                for (int x = 2; x < columns - 2; x++)
+                for (int x = x0; x <= x1; x++)
                 {
-                    double qx = s * (x - cx) + cx + tx;
-                    if (qx < 1 || qx > columns - 2) continue;
-                    double w = window[y * columns + x];
+                    int i = y * columns + x;
+                    double w = window[i];
                     if (w <= 0) continue;
-                    double mv = Cubic(m, rows, columns, qy, qx), mx = Cubic(gx, rows, columns, qy, qx), my = Cubic(gy, rows, columns, qy, qx);
-                    double res = a * mv + b - r[y * columns + x];
+                    double mval = mv[i], mx = mxv[i], my = myv[i];
+                    double res = a * mval + b - r[i];
                     residuals.Add((float)Math.Abs(res));
                     if (Robust && double.IsFinite(cutoff))
                     {
@@ -245,11 +317,12 @@ public static class ImageAligner
                     int k = 0;
                     j[k++] = a * mx; j[k++] = a * my;
                     if (estimateScale) j[k++] = a * (mx * (x - cx) + my * (y - cy));
-                    j[k++] = mv; j[k] = 1;
+                    j[k++] = mval; j[k] = 1;
                     for (int p = 0; p < np; p++)
                     {
-                        g[p] += w * j[p] * res;
-                        for (int q = p; q < np; q++) h[p, q] += w * j[p] * j[q];
+                        double wj = w * j[p];
+                        g[p] += wj * res;
+                        for (int q = p; q < np; q++) h[p, q] += wj * j[q];
                     }
                 }
             }
@@ -261,11 +334,11 @@ public static class ImageAligner
             }
             var d = Solve(h, g);
             if (d is null) break;
-            int n = 0;
-            tx -= d[n++]; ty -= d[n++];
-            if (estimateScale) s -= d[n++];
-            a -= d[n++]; b -= d[n];
-            if (Math.Abs(d[0]) < 1e-4 && Math.Abs(d[1]) < 1e-4 && (!estimateScale || Math.Abs(d[2]) < 1e-6)) break;
+            int c = 0;
+            tx -= d[c++]; ty -= d[c++];
+            if (estimateScale) s -= d[c++];
+            a -= d[c++]; b -= d[c];
+            if (Math.Abs(d[0]) < 1e-4 && Math.Abs(d[1]) < 1e-4 && (!estimateScale || Math.Abs(d[2]) < 1e-6) && it >= 3) break;
         }
         return new SimilarityTransform(tx, ty, s);
     }
