@@ -28,5 +28,6 @@ public static class BzoomApp
         PhaseCommand.Create(),
         HoloCommand.Create(),
         XanesCommand.Create(),
+        FigureCommand.Create(),
     ];
 }

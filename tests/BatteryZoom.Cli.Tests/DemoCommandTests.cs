@@ -13,6 +13,14 @@ public class DemoCommandTests
         Assert.True(File.Exists(Path.Combine(output, "report.md")));
         Assert.True(File.Exists(Path.Combine(output, "report.json")));
         Assert.True(File.Exists(Path.Combine(output, "scan_parallel.h5")));
+        // Figures: PNGs (signature checked) linked from the report.
+        foreach (var png in new[] { "parallel_slice.png", "cell_slice.png", "electrode_delta.png", "xanes_soc.png" })
+        {
+            string figure = Path.Combine(output, "figures", png);
+            Assert.True(File.Exists(figure), figure);
+            Assert.Equal(new byte[] { 137, 80, 78, 71 }, File.ReadAllBytes(figure)[..4]);
+            Assert.Contains($"(figures/{png})", File.ReadAllText(Path.Combine(output, "report.md")), StringComparison.Ordinal);
+        }
         Assert.Contains("done:", stdout);                       // plain progress lines in logs, including completion
         Assert.Empty(Directory.GetDirectories(root, "*.partial-*"));
     }

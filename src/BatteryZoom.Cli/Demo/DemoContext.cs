@@ -14,6 +14,8 @@ internal sealed class DemoContext(string folder, RunContext run, TextWriter log)
     public TextWriter Log { get; } = log;
     /// <summary>Results, one line per finding, written to report.md at the end.</summary>
     public List<DemoFinding> Findings { get; } = [];
+    /// <summary>Figures drawn for the report, in order.</summary>
+    public List<DemoFigure> Figures { get; } = [];
     /// <summary>Objects later stages reuse (e.g. the simulated scan's path).</summary>
     public Dictionary<string, object> Shared { get; } = new(StringComparer.Ordinal);
 
@@ -25,6 +27,9 @@ internal sealed class DemoContext(string folder, RunContext run, TextWriter log)
         Log.WriteLine($"  {stage}: {what} = {value}");
     }
 }
+
+/// <summary>A figure of the report: path relative to the output folder, caption and colour range.</summary>
+internal sealed record DemoFigure(string Path, string Caption, string Range);
 
 /// <summary>One line of the demo report.</summary>
 internal sealed record DemoFinding(string Stage, string What, string Value);

@@ -19,6 +19,12 @@ internal static class DemoReport
         md.AppendLine(CultureInfo.InvariantCulture, $"{Core.Data.Provenance.SoftwareVersion}, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {context.Run.Backend}.").AppendLine();
         md.AppendLine("| stage | finding | value |").AppendLine("|---|---|---|");
         foreach (var f in context.Findings) md.AppendLine(CultureInfo.InvariantCulture, $"| {Cell(f.Stage)} | {Cell(f.What)} | {Cell(f.Value)} |");
+        if (context.Figures.Count > 0)
+        {
+            md.AppendLine().AppendLine("## Figures").AppendLine();
+            foreach (var f in context.Figures)
+                md.AppendLine(CultureInfo.InvariantCulture, $"![{f.Caption}]({f.Path})").AppendLine().AppendLine(CultureInfo.InvariantCulture, $"*{f.Caption}* — {f.Range}.").AppendLine();
+        }
         md.AppendLine().AppendLine("| stage | seconds |").AppendLine("|---|---|");
         foreach (var (stage, seconds) in times) md.AppendLine(CultureInfo.InvariantCulture, $"| {stage} | {seconds:F2} |");
         File.WriteAllText(context.PathOf("report.md"), md.ToString());
@@ -27,6 +33,7 @@ internal static class DemoReport
             software = Core.Data.Provenance.SoftwareVersion,
             backend = context.Run.Backend,
             findings = context.Findings.Select(f => new { stage = f.Stage, what = f.What, value = f.Value }),
+            figures = context.Figures.Select(f => new { path = f.Path, caption = f.Caption, range = f.Range }),
             seconds = times.Select(t => new { stage = t.Stage, seconds = Math.Round(t.Seconds, 3) }),
         }, Indented);
         File.WriteAllText(context.PathOf("report.json"), json);

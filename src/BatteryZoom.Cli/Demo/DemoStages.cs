@@ -10,5 +10,6 @@ internal static class DemoStages
         new ConeScanStage(),       // cell level: lab cone-beam micro-CT, FDK
         new HoloStage(),           // electrode level: holotomography, CTF, δ, particle segmentation
         new XanesStage(),          // particle level: XANES edge energy and state of charge
+        new FigureStage(),         // PNG figures of the volumes above, linked from the report
     ];
 }
