@@ -20,6 +20,11 @@ public sealed record EdgeEnergyOptions
     /// <summary>Half-width of the final local polynomial window around the crossing (a first pass uses twice this).</summary>
     public Energy LocalFitHalfWidth { get; init; } = new(2.5);
 
+    /// <summary>With <see cref="LocalFit"/>: remove the second-order (Jensen) bias of inverting a curved edge at a noisy level,
+    /// <c>½ (n''/n'³) σ²</c>, with n', n'' from the local polynomial and σ² the variance of the fitted level (local fit plus
+    /// normalisation, from the fit residual). Default on; docs/algorithms/xanes.md shows the bias with and without.</summary>
+    public bool LocalFitBiasCorrection { get; init; } = true;
+
     /// <summary>Degree of the local polynomial (1..5).</summary>
     public int LocalFitDegree { get; init; } = 2;
 

@@ -9,6 +9,8 @@ namespace BatteryZoom.Spectroscopy.EdgeEnergy;
 /// up (if below) to the first pair of points that brackets the level, and interpolated linearly between them. With
 /// <see cref="EdgeEnergyOptions.LocalFit"/>, a least-squares polynomial over ±half-width around that estimate is solved for the level
 /// (root nearest the window centre; two re-centring passes): noise no longer biases the result toward the first bracketing pair.
+/// Then (<see cref="EdgeEnergyOptions.LocalFitBiasCorrection"/>) the second-order bias of inverting a curved edge at a noisy level is
+/// removed: E½ += ½·(n''/n'³)·σ², σ² = σ_n²·(xᵀ(AᵀA)⁻¹x + Σ_j(∂n(E½)/∂μ_j·S)²), σ_n the dof-corrected RMS of the pre/post fits over S.
 /// White line: highest normalised point within the search range above the edge energy, refined by the vertex of the parabola
 /// through it and its two neighbours (non-uniform spacing allowed).
 /// </remarks>
@@ -23,6 +25,10 @@ public sealed class XanesKernel
     private readonly double[] _ata = new double[36];
     private readonly double[] _atb = new double[6];
     private readonly double[] _coef = new double[6];
+    private readonly double[] _lev = new double[6];
+    private readonly double[] _z = new double[6];
+    private bool _fitOk;
+    private double _fitLeverage, _fitSlope, _fitCurvature;    // of the last local fit at its root: xᵀ(AᵀA)⁻¹x, n'(E) (1/eV), n''(E) (1/eV²)
 
     /// <summary>Creates a kernel for one plan.</summary>
     public XanesKernel(PreEdgePlan plan, EdgeEnergyOptions? options = null)
@@ -64,6 +70,20 @@ public sealed class XanesKernel
             // window that keeps the polynomial's model error small.
             double hw = _options.LocalFitHalfWidth.ElectronVolts;
             eHalf = RefineByLocalFit(RefineByLocalFit(eHalf, 2 * hw), hw);
+            if (_options.LocalFitBiasCorrection && _fitOk)
+            {
+                // Noise σ_n of one normalised point from the fit residual (dof-corrected), then the variance of the level at the root:
+                // local fit (σ_n² · xᵀ(AᵀA)⁻¹x) plus normalisation (σ_n² · Σ (∂n/∂μ · S)²).
+                double sigmaN2 = rss / Math.Max(1, count - _plan.FunctionalCount) / (step * step);
+                double variance = sigmaN2 * (_fitLeverage + _plan.NormalisationVarianceFactor(eHalf, _options.Level));
+                double d1 = _fitSlope, d2 = _fitCurvature;
+                if (d1 > 0)
+                {
+                    double correction = 0.5 * d2 / (d1 * d1 * d1) * variance;
+                    // Bounded: the expansion is second order; a correction beyond a quarter of the window means the fit is not trusted.
+                    if (Math.Abs(correction) < 0.25 * hw) eHalf += correction;
+                }
+            }
         }
         var (wlE, wlH) = WhiteLine(eHalf, above);
         return new SpectrumFeatures(status, eHalf, wlE, wlH, step, relResidual);
@@ -99,6 +119,7 @@ public sealed class XanesKernel
         int degree = _options.LocalFitDegree, p = degree + 1;
         double c = center;
         Span<double> pw = stackalloc double[11];
+        _fitOk = false;
         for (int pass = 0; pass < 3; pass++)
         {
             int lo = LowerBound(c - hw), hi = UpperBound(c + hw);
@@ -117,6 +138,18 @@ public sealed class XanesKernel
             if (!SolveSymmetric(_ata, _atb, _coef, p)) return c;
             double root = RootNearestZero(_coef, p, level);
             if (double.IsNaN(root)) return c;
+            // Leverage of the fitted value at the root, and the derivatives there (for the bias correction).
+            double x = 1;
+            for (int k = 0; k < p; k++) { _lev[k] = x; x *= root; }
+            if (SolveSymmetric(_ata, _lev, _z, p))
+            {
+                double lev = 0, d1 = 0, d2 = 0;
+                x = 1;
+                for (int k = 0; k < p; k++) lev += _lev[k] * _z[k];
+                for (int k = 1; k < p; k++) d1 += k * _coef[k] * Math.Pow(root, k - 1);
+                for (int k = 2; k < p; k++) d2 += k * (k - 1) * _coef[k] * Math.Pow(root, k - 2);
+                (_fitLeverage, _fitSlope, _fitCurvature, _fitOk) = (lev, d1 / hw, d2 / (hw * hw), true);
+            }
             double next = c + root * hw;
             if (Math.Abs(next - c) < 1e-4) return next;
             c = next;

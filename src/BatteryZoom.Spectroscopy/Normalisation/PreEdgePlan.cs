@@ -201,6 +201,22 @@ public sealed class PreEdgePlan
         for (int k = 0; k < _wGamma.Length; k++) gamma[k] = TensorPrimitives.Dot(_wGamma[k], mu);
     }
 
+    /// <summary>Σ_j (∂n(E)/∂μ_j · step)² restricted to the fit functionals: the variance of the normalised value at
+    /// <paramref name="energy"/> caused by white noise of unit variance in μ through the pre-edge line and the step, times step².
+    /// n = (μ − pre(E))/S, δn = −[v(E)(δα + (E − E0)δβ) + n·δS]/S, with δα = Σ w_α,j ε_j etc.</summary>
+    internal double NormalisationVarianceFactor(double energy, double level)
+    {
+        double e0 = Ranges.E0.ElectronVolts, v = Math.Pow(energy, -Ranges.NVict), t = energy - e0, s = 0;
+        var wg = _wGamma[0];
+        bool fixedStep = FixedStep is not null;
+        for (int j = 0; j < _energies.Length; j++)
+        {
+            double d = v * (_wAlpha[j] + t * _wBeta[j]) + (fixedStep ? 0 : level * wg[j]);
+            s += d * d;
+        }
+        return s;
+    }
+
     internal void Normalise(ReadOnlySpan<double> mu, double alpha, double beta, double step, Span<double> norm)
     {
         double e0 = Ranges.E0.ElectronVolts, inv = 1.0 / step;

@@ -15,10 +15,10 @@ public class EdgeEnergyAccuracyTests
     // past the white line (Larch's norm1 = 15 eV would fit the white-line tail on this grid).
     internal static readonly PreEdgeOptions Ranges = new() { E0 = new Energy(8344), Pre2 = new Energy(-25), Norm1 = new Energy(30) };
 
-    internal static (double Mean, double Rms, double P95, int Masked) Errors(double noise, bool localFit, int n, double soc = 0.37)
+    internal static (double Mean, double Rms, double P95, int Masked) Errors(double noise, bool localFit, int n, double soc = 0.37, bool correct = true)
     {
         var plan = PreEdgePlan.Create(Grid, Ranges);
-        var kernel = new XanesKernel(plan, new EdgeEnergyOptions { LocalFit = localFit });
+        var kernel = new XanesKernel(plan, new EdgeEnergyOptions { LocalFit = localFit, LocalFitBiasCorrection = correct });
         double truth = Model.HalfHeightEnergy(soc);
         var err = new List<double>();
         for (int k = 0; k < n; k++)
@@ -58,7 +58,12 @@ public class EdgeEnergyAccuracyTests
     public void TwentyPercentNoise_LocalFit_BiasSmall()
     {
         var r = Errors(0.20, true, 1000);
-        // Measured −0.18 ± 0.03 eV: the goal "no bias" is not fully met (docs/algorithms/xanes.md, open points).
-        Assert.True(Math.Abs(r.Mean) <= 0.25, $"bias {r.Mean:F3} eV (rms {r.Rms:F3})");
+        // With the second-order bias correction (default): measured −0.11 to −0.15 ± 0.02 eV over SOC 0..1 (3000 draws; −0.15 to
+        // −0.18 without). The correction removes the part caused by noisy normalisation (−0.075 → +0.015 eV when only the pre/post
+        // points are noisy); the remaining ≈ −0.10 eV arises in the local fit on noisy edge points and is not removed by Gaussian
+        // windows, no re-centring or other widths (docs/algorithms/xanes.md). "No bias" is not met; 0.2 eV bounds what remains.
+        Assert.True(Math.Abs(r.Mean) <= 0.2, $"bias {r.Mean:F3} eV (rms {r.Rms:F3})");
+        var off = Errors(0.20, true, 1000, correct: false);
+        Assert.True(r.Mean > off.Mean, $"correction must move the bias toward 0: {r.Mean:F3} vs {off.Mean:F3} eV without");
     }
 }
