@@ -19,8 +19,8 @@ public static class EuclideanDistance
     public const string StepId = "segment.distance";
 
     /// <summary>Distance of every non-zero voxel of <paramref name="mask"/> to the centre of the nearest zero voxel, in metres; zero voxels get 0.</summary>
-    /// <remarks>The volume's outside is not background (as SciPy). Spacing is taken from <c>mask.Grid</c>. Result is in memory;
-    /// a file-backed mask is first copied into memory (1 byte per voxel).</remarks>
+    /// <remarks>The volume's outside is not background (as SciPy). Spacing is taken from <c>mask.Grid</c>. The result is in memory
+    /// (4 bytes per voxel, plus one z-column plane of nz·nx floats per thread); a file-backed mask is read slice by slice, not copied.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="mask"/> is null.</exception>
     /// <exception cref="IncompatibleInputException">The mask has no zero (background) voxel, so no distance is defined.</exception>
     public static Volume<float> Compute(Volume<byte> mask, RunContext? context = null)
@@ -61,15 +61,17 @@ public static class EuclideanDistance
         int nx = grid.Size.Nx, ny = grid.Size.Ny, nz = grid.Size.Nz;
         double unit = Math.Min(grid.Dx.Meters, Math.Min(grid.Dy.Meters, grid.Dz.Meters));
         double sx = grid.Dx.Meters / unit, sy = grid.Dy.Meters / unit, sz = grid.Dz.Meters / unit;
-        var src = VolumeAccess.RequireInMemory(mask, out bool copied);
-        try
+        // A file-backed mask is read slice by slice (positional reads), not copied into memory.
+        bool maskInMemory = mask.Slices.IsInMemory;
         {
             // Pass 1 (x) and pass 2 (y), slice by slice.
             Parallel.For(0, nz, context.ParallelOptions,
-                () => new LineBuffers(Math.Max(nx, Math.Max(ny, nz))),
+                () => new LineBuffers(Math.Max(nx, Math.Max(ny, nz)), maskInMemory ? 0 : nx * ny),
                 (z, _, buf) =>
                 {
-                    ReadOnlySpan<byte> m = src.GetSlice(z);
+                    ReadOnlySpan<byte> m;
+                    if (maskInMemory) m = mask.GetSlice(z);
+                    else { mask.ReadSlice(z, buf.Mask); m = buf.Mask; }
                     float[] o = output[z];
                     for (int y = 0; y < ny; y++)
                         RowPass(m.Slice(y * nx, nx), o.AsSpan(y * nx, nx), featureIsNonZero, sx);
@@ -91,10 +93,6 @@ public static class EuclideanDistance
                         return state;
                     }, _ => { });
             }
-        }
-        finally
-        {
-            if (copied) src.Dispose();
         }
         return unit;
     }
@@ -122,8 +120,9 @@ public static class EuclideanDistance
         }
     }
 
-    private sealed class LineBuffers(int n)
+    private sealed class LineBuffers(int n, int maskLength = 0)
     {
+        public readonly byte[] Mask = new byte[maskLength];
         public readonly double[] F = new double[n];
         public readonly int[] V = new int[n];
         public readonly double[] Z = new double[n + 1];

@@ -64,23 +64,22 @@ public static partial class SeedDetection
         if (mask is not null) VolumeAccess.CheckSameShape(image, mask, StepId, "image", "mask");
         var started = DateTimeOffset.UtcNow;
         int nx = image.Nx, ny = image.Ny, nz = image.Nz;
-        var img = VolumeAccess.RequireInMemory(image, out bool imgCopied);
-        var msk = mask is null ? null : VolumeAccess.RequireInMemory(mask, out _);
-        bool mskCopied = mask is not null && !ReferenceEquals(mask, msk);
-        try
+        var img = image;
+        var msk = mask;
         {
-            // Masked copy (−∞ outside), then its box maximum in place of a second copy.
+            // Masked copy (−∞ outside), then its box maximum in place of a second copy. Inputs are read slice by slice
+            // (a file-backed input is not copied first).
             var masked = new float[nz][];
             var boxMax = new float[nz][];
             Parallel.For(0, nz, context.ParallelOptions, z =>
             {
-                ReadOnlySpan<float> s = img.GetSlice(z);
-                var a = new float[s.Length];
-                if (msk is null) s.CopyTo(a);
-                else
+                var a = new float[nx * ny];
+                img.ReadSlice(z, a);
+                if (msk is not null)
                 {
-                    ReadOnlySpan<byte> k = msk.GetSlice(z);
-                    for (int i = 0; i < a.Length; i++) a[i] = k[i] != 0 ? s[i] : float.NegativeInfinity;
+                    var k = new byte[nx * ny];
+                    msk.ReadSlice(z, k);
+                    for (int i = 0; i < a.Length; i++) if (k[i] == 0) a[i] = float.NegativeInfinity;
                 }
                 masked[z] = a;
                 boxMax[z] = (float[])a.Clone();
@@ -136,11 +135,6 @@ public static partial class SeedDetection
                 throw new IncompatibleInputException($"{StepId}: no seed found: the mask ({image.Grid.Size}) is empty. Check the threshold.");
             }
             return new LabelVolume(result, n, Connectivity.Vertices26);
-        }
-        finally
-        {
-            if (imgCopied) img.Dispose();
-            if (mskCopied) msk!.Dispose();
         }
     }
 

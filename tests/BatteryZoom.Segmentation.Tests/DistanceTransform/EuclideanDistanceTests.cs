@@ -36,6 +36,30 @@ public sealed class EuclideanDistanceTests
     }
 
     [Fact, Trait("Category", "fast")]
+    public void Distance_FileBackedMask_IsReadBySliceWithSameResult()
+    {
+        var grid = TestVolumes.Grid(23, 19, 17, 0.7, 1.0, 1.3);
+        using var mask = TestVolumes.Balls(grid, 6, 3, 7, seed: 8);
+        using var onDisk = mask.Copy(BatteryZoom.Core.Data.StorageOptions.OnDisk());
+        using var a = EuclideanDistance.Compute(mask);
+        using var b = EuclideanDistance.Compute(onDisk);
+        Assert.Equal(TestVolumes.Flatten(a), TestVolumes.Flatten(b));
+    }
+
+    [Fact, Trait("Category", "fast")]
+    public void LocalMaxima_FileBackedInputs_GiveSameSeeds()
+    {
+        var grid = TestVolumes.Grid(23, 19, 17);
+        using var mask = TestVolumes.Balls(grid, 6, 3, 7, seed: 8);
+        using var dist = EuclideanDistance.Compute(mask);
+        using var distDisk = dist.Copy(BatteryZoom.Core.Data.StorageOptions.OnDisk());
+        using var maskDisk = mask.Copy(BatteryZoom.Core.Data.StorageOptions.OnDisk());
+        using var a = BatteryZoom.Segmentation.Watershed.SeedDetection.LocalMaxima(dist, mask, 3);
+        using var b = BatteryZoom.Segmentation.Watershed.SeedDetection.LocalMaxima(distDisk, maskDisk, 3);
+        Assert.Equal(TestVolumes.Flatten(a.Labels), TestVolumes.Flatten(b.Labels));
+    }
+
+    [Fact, Trait("Category", "fast")]
     public void Distance_SingleBackgroundVoxel_IsEuclideanNorm()
     {
         var grid = TestVolumes.Grid(9, 7, 5, 1, 2, 3);
