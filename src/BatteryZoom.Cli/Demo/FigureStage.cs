@@ -60,5 +60,21 @@ internal sealed class FigureStage : IDemoStage
             context.Figures.Add(new DemoFigure(relative.Replace('\\', '/'), caption, drawn.Description));
             context.Note(Name, figure, drawn.Description);
         }
+        // The edge-energy distribution over the particle's mapped voxels: one mode per state of charge of its grains.
+        string edgeFile = context.PathOf(XanesStage.EdgeEnergyFile);
+        if (File.Exists(edgeFile))
+        {
+            using var edge = VolumeFile.Read(edgeFile, new VolumeReadOptions { RejectNonFinite = false }, context.Run);
+            var values = new List<double>();
+            for (int z = 0; z < edge.Nz; z++) foreach (float v in edge.GetSlice(z)) if (float.IsFinite(v)) values.Add(v);
+            if (values.Count > 0)
+            {
+                string relative = Path.Combine(Folder, "xanes_edge_energy_histogram.svg");
+                SvgHistogram.Write(context.PathOf(relative), values, 60, "edge energy at half step (eV)", $"XANES: edge energy of {values.Count} mapped voxels");
+                string caption = "Distribution of the per-voxel edge energy (one mode per grain state of charge)";
+                context.Figures.Add(new DemoFigure(relative.Replace('\\', '/'), caption, $"{values.Count} voxels, 60 bins"));
+                context.Note(Name, "xanes_edge_energy_histogram.svg", $"{values.Count} voxels, 60 bins");
+            }
+        }
     }
 }
