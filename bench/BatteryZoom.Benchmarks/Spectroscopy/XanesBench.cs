@@ -11,7 +11,8 @@ using BatteryZoom.Spectroscopy.Normalisation;
 namespace BatteryZoom.Benchmarks.Spectroscopy;
 
 /// <summary>XANES per-voxel cost (one core) and whole-volume mapping time.
-/// Usage: xanes [kernel|volume|all] [--size N] [--threads T] [--voxels V].</summary>
+/// Usage: xanes [kernel|volume|align|all] [--size N] [--threads T] [--voxels V]. "align" times the alignment across energies on one
+/// core (estimate per image pair and resampling per projection) for 64², 128², 256² and 512² images.</summary>
 public static class XanesBench
 {
     public static int Run(string[] args)
@@ -21,6 +22,7 @@ public static class XanesBench
         Console.WriteLine($"# XANES benchmark: {Environment.ProcessorCount} logical CPUs, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
         if (mode is "kernel" or "all") Kernel(voxels);
         if (mode is "volume" or "all") Volume(size, threads);
+        if (mode is "align" or "all") XanesAlignBench.Run();
         return 0;
     }
 
