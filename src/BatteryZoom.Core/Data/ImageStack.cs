@@ -149,6 +149,22 @@ public sealed class ImageStack<T> : IDisposable where T : unmanaged
         }
     }
 
+    /// <summary>Writes rows [<paramref name="firstRow"/>, + <paramref name="rowCount"/>) of frame <paramref name="index"/> from
+    /// <paramref name="source"/> ([row, column], length ≥ rowCount · Columns). The rows are contiguous in the frame, so a
+    /// file-backed stack does one positioned write (no read-modify-write of the whole frame).</summary>
+    public void WriteRows(int index, int firstRow, int rowCount, ReadOnlySpan<T> source)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckIndex(index);
+        if (firstRow < 0 || rowCount < 0 || firstRow + rowCount > Rows)
+            throw new ArgumentOutOfRangeException(nameof(firstRow), $"rows [{firstRow}, {firstRow + rowCount}) are outside 0..{Rows}.");
+        int length = rowCount * Columns;
+        if (source.Length < length) throw new ArgumentException($"source holds {source.Length}; {rowCount} rows need {length}.", nameof(source));
+        if (_frames is not null) { source[..length].CopyTo(_frames[index].AsSpan(firstRow * Columns, length)); return; }
+        long offset = ((long)index * FrameLength + (long)firstRow * Columns) * Marshal.SizeOf<T>();
+        RandomAccess.Write(_file!, MemoryMarshal.AsBytes(source[..length]), offset);
+    }
+
     private void CheckIndex(int index)
     {
         if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index), $"frame {index} is outside 0..{Count - 1}.");

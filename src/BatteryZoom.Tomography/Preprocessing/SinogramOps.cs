@@ -48,10 +48,10 @@ internal static class SinogramOps
         }
         else
         {
-            // File-backed output: whole bands of rows, frames read-modified-written (ImageStack has no row writes).
+            // File-backed output: whole bands of rows, each written into every frame as one contiguous block.
             long bandBytes = Math.Max(1, context.Storage.Budget.Bytes / 2);
             int band = (int)Math.Clamp(bandBytes / (4L * na * nc), 1, nr);
-            var frame = new float[src.FrameLength];
+            var block = new float[band * nc];
             for (int r0 = 0; r0 < nr; r0 += band)
             {
                 context.Cancellation.ThrowIfCancellationRequested();
@@ -66,9 +66,8 @@ internal static class SinogramOps
                 });
                 for (int a = 0; a < na; a++)
                 {
-                    if (r0 == 0) src.ReadFrame(a, frame); else dst.ReadFrame(a, frame);
-                    for (int i = 0; i < rows; i++) sinos[i].AsSpan(a * nc, nc).CopyTo(frame.AsSpan((r0 + i) * nc, nc));
-                    dst.WriteFrame(a, frame);
+                    for (int i = 0; i < rows; i++) sinos[i].AsSpan(a * nc, nc).CopyTo(block.AsSpan(i * nc, nc));
+                    dst.WriteRows(a, r0, rows, block);
                 }
                 context.Report(step, r0 + rows, nr);
             }

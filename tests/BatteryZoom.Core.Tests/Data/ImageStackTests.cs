@@ -27,6 +27,23 @@ public class ImageStackTests
         Assert.Equal(211f, slab[23]);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void WriteRows_ReplacesOnlyThoseRows_InMemoryAndOnDisk(bool inMemory)
+    {
+        using var stack = ImageStack<float>.Create(3, 4, 2, inMemory ? StorageOptions.InMemory : StorageOptions.OnDisk());
+        for (int i = 0; i < 3; i++) stack.WriteFrame(i, Enumerable.Repeat((float)i, 8).ToArray());
+        stack.WriteRows(1, 1, 2, [10, 11, 12, 13, 99]);   // a longer source is fine: 2 rows × 2 columns are used
+        var frame = new float[8];
+        stack.ReadFrame(1, frame);
+        Assert.Equal(new float[] { 1, 1, 10, 11, 12, 13, 1, 1 }, frame);
+        stack.ReadFrame(2, frame);
+        Assert.Equal(Enumerable.Repeat(2f, 8), frame);
+        Assert.Throws<ArgumentOutOfRangeException>(() => stack.WriteRows(0, 3, 2, new float[4]));
+        Assert.Throws<ArgumentException>(() => stack.WriteRows(0, 0, 2, new float[3]));
+    }
+
     [Fact]
     public void Create_ChoosesScratchFile_WhenOverBudget()
     {
