@@ -136,6 +136,12 @@ public static partial class SeedDetection
                 {
                     if (state[p] != 0 || float.IsNegativeInfinity(rec[p])) continue;
                     float v = rec[p];
+                    // Most voxels have a higher neighbour: mark them at once without exploring their plateau. A plateau-mate
+                    // explored later meets this NotMax voxel and so knows its plateau is not a maximum either.
+                    bool higher = false;
+                    foreach (int o in all)
+                        if (rec[p + o] > v) { higher = true; break; }
+                    if (higher) { state[p] = NotMax; continue; }
                     bool isMax = true;
                     stack.Clear(); members.Clear();
                     stack.Add(p); members.Add(p); state[p] = Pending;
@@ -147,7 +153,12 @@ public static partial class SeedDetection
                             int r = q + o;
                             float w = rec[r];
                             if (w > v) isMax = false;
-                            else if (w == v && state[r] == 0) { state[r] = Pending; stack.Add(r); members.Add(r); }
+                            else if (w == v)
+                            {
+                                uint sr = state[r];
+                                if (sr == 0) { state[r] = Pending; stack.Add(r); members.Add(r); }
+                                else if (sr == NotMax) isMax = false;
+                            }
                         }
                     }
                     uint mark = isMax ? ++n : NotMax;
