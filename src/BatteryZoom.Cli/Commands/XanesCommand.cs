@@ -90,18 +90,22 @@ internal static class XanesCommand
     /// <summary>The parsed chain: alignment (null = none), reconstruction, file overrides.</summary>
     internal sealed record SeriesChain(AlignmentOptions? Alignment, XanesReconstructionOptions Reconstruction, Length? PixelSize, IntensityDomain? Domain)
     {
-        /// <summary>Reads an HDF5 projection series, aligns it across energies and reconstructs every energy.</summary>
-        public SpectralVolume Run(string path, RunContext context, out EnergyAlignmentResult? alignment, out XanesReconstructionMethod method)
+        /// <summary>Reads an HDF5 projection series, aligns it across energies and reconstructs every energy; optionally saves the
+        /// aligned line-integral projections as a series file (<paramref name="saveAligned"/>, atomically).</summary>
+        public SpectralVolume Run(string path, RunContext context, out EnergyAlignmentResult? alignment, out XanesReconstructionMethod method,
+            string? saveAligned = null, bool overwrite = false)
         {
             using var series = XanesSeriesFile.Read(path, PixelSize, Domain, context);
             method = EnergySeriesReconstruction.ChooseMethod(series, Reconstruction);
             if (Alignment is null)
             {
                 alignment = null;
+                if (saveAligned is not null) XanesSeriesFile.Write(saveAligned, series, overwrite, context);
                 return EnergySeriesReconstruction.Run(series, null, Reconstruction, context);
             }
             alignment = EnergySeriesAligner.Estimate(series, Alignment, context);
             using var aligned = EnergySeriesAligner.Apply(series, alignment, context);
+            if (saveAligned is not null) XanesSeriesFile.Write(saveAligned, aligned, overwrite, context);
             return EnergySeriesReconstruction.Run(aligned, null, Reconstruction, context);
         }
     }
@@ -134,8 +138,9 @@ internal static class XanesCommand
         var output = CommonOptions.Out("Output spectral-volume folder (energies.txt, e0000.h5 …, alignment.tsv).");
         var overwrite = CommonOptions.Overwrite();
         var memory = CommonOptions.Memory();
+        var saveAligned = new Option<string?>("--save-aligned") { Description = "Also write the aligned line-integral projections as an HDF5 projection series (same layout as the input)." };
         c.Arguments.Add(input);
-        foreach (var o in new Option[] { output, overwrite, memory }) c.Options.Add(o);
+        foreach (var o in new Option[] { output, overwrite, memory, saveAligned }) c.Options.Add(o);
         var chain = SeriesOptionSet.Add(c);
         CommandAction.Set(c, async (parse, ct) =>
         {
@@ -146,7 +151,7 @@ internal static class XanesCommand
             var summary = await ProgressDisplay.RunAsync(progress =>
             {
                 var context = new RunContext { Cancellation = ct, Progress = progress, Storage = storage };
-                using var volume = series.Run(inPath, context, out var alignment, out var method);
+                using var volume = series.Run(inPath, context, out var alignment, out var method, parse.GetValue(saveAligned), replace);
                 SpectralVolumeFolder.Write(outPath, volume, replace, context, staging =>
                 {
                     if (alignment is not null) WriteAlignment(Path.Combine(staging, "alignment.tsv"), volume.Energies, alignment);
