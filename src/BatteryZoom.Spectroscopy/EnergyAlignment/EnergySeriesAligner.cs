@@ -54,24 +54,36 @@ public static class EnergySeriesAligner
         }
         int rows = p0.Rows, cols = p0.Columns;
         var imageSets = views is null ? [null] : views.Select(v => (int?)v).ToArray();
-        var referenceMaps = imageSets.Select(v => ImageAligner.EdgeMap(Image(sets[reference].Projections, v), rows, cols, options.SmoothingSigma)).ToArray();
+        float[][] referenceMaps;
+        try { referenceMaps = [.. imageSets.Select(v => ImageAligner.EdgeMap(Image(sets[reference].Projections, v), rows, cols, options.SmoothingSigma))]; }
+        catch (ArgumentException ex) { throw new IncompatibleInputException($"{StepId}: reference energy {reference} ({sets[reference].Energy}): {ex.Message}"); }
         var result = new SimilarityTransform[ne];
         var parallel = context.ParallelOptions;
         int done = 0;
-        Parallel.For(0, ne, parallel, i =>
+        try
         {
-            if (i == reference) { result[i] = SimilarityTransform.Identity; return; }
-            double sx = 0, sy = 0, ss = 0;
-            for (int k = 0; k < imageSets.Length; k++)
+            Parallel.For(0, ne, parallel, i =>
             {
-                var m = ImageAligner.EdgeMap(Image(sets[i].Projections, imageSets[k]), rows, cols, options.SmoothingSigma);
-                var t = ImageAligner.EstimateEdgeMaps(referenceMaps[k], m, rows, cols, options, fixedScales?[i]);
-                sx += t.ShiftX; sy += t.ShiftY; ss += t.Scale;
-            }
-            int n = imageSets.Length;
-            result[i] = new SimilarityTransform(sx / n, sy / n, ss / n);
-            context.Report(StepId, Interlocked.Increment(ref done), ne - 1, sets[i].Energy?.ToString());
-        });
+                if (i == reference) { result[i] = SimilarityTransform.Identity; return; }
+                double sx = 0, sy = 0, ss = 0;
+                for (int k = 0; k < imageSets.Length; k++)
+                {
+                    float[] m;
+                    try { m = ImageAligner.EdgeMap(Image(sets[i].Projections, imageSets[k]), rows, cols, options.SmoothingSigma); }
+                    catch (ArgumentException ex) { throw new IncompatibleInputException($"{StepId}: energy {i} ({sets[i].Energy}): {ex.Message}"); }
+                    var t = ImageAligner.EstimateEdgeMaps(referenceMaps[k], m, rows, cols, options, fixedScales?[i]);
+                    sx += t.ShiftX; sy += t.ShiftY; ss += t.Scale;
+                }
+                int n = imageSets.Length;
+                result[i] = new SimilarityTransform(sx / n, sy / n, ss / n);
+                context.Report(StepId, Interlocked.Increment(ref done), ne - 1, sets[i].Energy?.ToString());
+            });
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+            throw;
+        }
         return new EnergyAlignmentResult(reference, result);
     }
 

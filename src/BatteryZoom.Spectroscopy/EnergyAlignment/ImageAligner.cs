@@ -429,6 +429,8 @@ public static class ImageAligner
         return sum;
     }
 
+    internal static void KeysWeights(double t, Span<double> w) => Weights(t, w);
+
     private static void Weights(double t, Span<double> w)
     {
         const double A = -0.5;
