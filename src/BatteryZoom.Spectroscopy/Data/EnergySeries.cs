@@ -6,9 +6,11 @@ using BatteryZoom.Core.Units;
 
 namespace BatteryZoom.Spectroscopy.Data;
 
-/// <summary>Reconstructs one energy's projections onto a target grid (the parallel-beam FBP/SIRT of BatteryZoom.Tomography plugs in here).</summary>
-/// <remarks><paramref name="angleWeights"/> holds one weight per projection (see <see cref="EnergySeries.EndViewWeights"/>); an
-/// implementation multiplies each filtered projection by it before backprojection.</remarks>
+/// <summary>Reconstructs one energy's projections onto a target grid (the parallel-beam FBP/SIRT of BatteryZoom.Tomography plugs in
+/// here: <see cref="Reconstruction.EnergySeriesReconstruction"/>).</summary>
+/// <remarks><paramref name="angleWeights"/> holds one relative weight per projection (see <see cref="EnergySeries.EndViewWeights"/>:
+/// ½ for each of two views of the same direction, 1 otherwise). A method without its own quadrature applies them (weighted SIRT);
+/// one whose quadrature already splits coincident views (FBP's <c>AngleWeights</c>) must check them, not apply them a second time.</remarks>
 public delegate Volume<float> EnergyReconstructor(ProjectionSet projections, VoxelGrid target, ReadOnlySpan<float> angleWeights, RunContext context);
 
 /// <summary>Projection sets of one sample at several energies, energies strictly increasing (a XANES tomography series).</summary>
