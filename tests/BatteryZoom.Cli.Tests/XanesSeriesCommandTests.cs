@@ -193,6 +193,19 @@ public class XanesSeriesCommandTests
     }
 
     [Fact]
+    public void Recon_ExistingOutput_RefusedBeforeReading()
+    {
+        string root = CliRunner.TempFolder();
+        string output = Path.Combine(root, "v");
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, "keep.txt"), "x");
+        var (code, _, stderr) = CliRunner.Run("xanes", "recon", Path.Combine(root, "missing.h5"), "--out", output);
+        Assert.Equal(2, code);
+        Assert.Contains("--overwrite", stderr);
+        Assert.True(File.Exists(Path.Combine(output, "keep.txt")));
+    }
+
+    [Fact]
     public void BadAlignOption_UsageError()
     {
         string root = CliRunner.TempFolder();

@@ -148,6 +148,12 @@ internal static class XanesCommand
             string inPath = parse.GetRequiredValue(input), outPath = parse.GetRequiredValue(output);
             bool replace = parse.GetValue(overwrite);
             var storage = new StorageOptions(CommonOptions.ParseMemory(parse.GetValue(memory)));
+            // Refuse an existing output before hours of work (the folder itself is written atomically at the end).
+            if (File.Exists(outPath)) throw new UsageException($"--out {outPath}: expected a folder; found an existing file.");
+            if (!replace && Directory.Exists(outPath) && Directory.EnumerateFileSystemEntries(outPath).Any())
+                throw new UsageException($"--out {outPath}: the folder exists and is not empty; pass --overwrite to replace it.");
+            if (parse.GetValue(saveAligned) is { } sa && !replace && File.Exists(sa))
+                throw new UsageException($"--save-aligned {sa}: the file exists; pass --overwrite to replace it.");
             var summary = await ProgressDisplay.RunAsync(progress =>
             {
                 var context = new RunContext { Cancellation = ct, Progress = progress, Storage = storage };
