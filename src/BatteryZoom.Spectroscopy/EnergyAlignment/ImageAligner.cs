@@ -15,8 +15,9 @@ namespace BatteryZoom.Spectroscopy.EnergyAlignment;
 /// three best heights) and its shift start the refinement.</para>
 /// <para>Refinement: Gauss–Newton on <c>Σ_p w(p) [a·M(q(p)) + b − R(p)]²</c> over (ShiftX, ShiftY, Scale, a, b), with M and R the
 /// two edge maps, q the <see cref="SimilarityTransform"/>, w the window, a and b a gain and offset that absorb the edge-map
-/// contrast change; M and its gradient are sampled by Keys cubic convolution (a = −½). docs/algorithms/xanes.md gives the
-/// validation.</para>
+/// contrast change; M and its gradient are resampled by separable Keys cubic convolution (a = −½); after two plain passes the
+/// residuals are weighted by Tukey's biweight (cut-off 4.685 × 1.4826 × median |residual|), which discounts grain boundaries
+/// whose contrast changed. docs/algorithms/xanes.md gives the validation.</para>
 /// </remarks>
 public static class ImageAligner
 {
@@ -404,29 +405,6 @@ public static class ImageAligner
             w[i] = edge <= 0 || d >= edge ? 1 : 0.5 * (1 - Math.Cos(Math.PI * d / edge));
         }
         return w;
-    }
-
-    /// <summary>Keys cubic convolution (a = −½) at (y, x), edge values repeated outside.</summary>
-    internal static double Cubic(ReadOnlySpan<float> img, int rows, int columns, double y, double x)
-    {
-        int x0 = (int)Math.Floor(x), y0 = (int)Math.Floor(y);
-        double fx = x - x0, fy = y - y0;
-        Span<double> wx = stackalloc double[4];
-        Span<double> wy = stackalloc double[4];
-        Weights(fx, wx); Weights(fy, wy);
-        double sum = 0;
-        for (int j = 0; j < 4; j++)
-        {
-            int yy = Math.Clamp(y0 - 1 + j, 0, rows - 1);
-            double rowSum = 0;
-            for (int i = 0; i < 4; i++)
-            {
-                int xx = Math.Clamp(x0 - 1 + i, 0, columns - 1);
-                rowSum += wx[i] * img[yy * columns + xx];
-            }
-            sum += wy[j] * rowSum;
-        }
-        return sum;
     }
 
     internal static void KeysWeights(double t, Span<double> w) => Weights(t, w);
