@@ -315,25 +315,18 @@ public sealed class FdkPlan
         int nx = Grid.Size.Nx, ny = Grid.Size.Ny;
         if (accumulator.LongLength < (long)nx * ny * slabSlices) throw new ArgumentException("accumulator too small.", nameof(accumulator));
         if (rows.Count == 0 || count == 0) return;
-        // Tiles of at most 64 slices: a tile's voxel columns read only the detector rows it projects to, so more projections
-        // fit in the ~512 KiB group that stays in L2 while every row y of the accumulator passes over it.
-        const int tile = 64;
-        for (int t0 = 0; t0 < slabSlices; t0 += tile)
+        int stride = rows.Count + 2;
+        // Groups of projections whose buffers fit in about 1 MiB stay in cache while every row y reads them.
+        int group = (int)Math.Clamp((1L << 19) / (4L * BufferColumns * stride), 1, count);
+        for (int g0 = 0; g0 < count; g0 += group)
         {
-            int tn = Math.Min(tile, slabSlices - t0);
-            var tileRows = RowsForSlab(z0 + t0, tn);
-            if (tileRows.Count == 0) continue;
-            int group = (int)Math.Clamp((1L << 19) / (4L * BufferColumns * (tileRows.Count + 2)), 1, count);
-            for (int g0 = 0; g0 < count; g0 += group)
-            {
-                int g1 = Math.Min(count, g0 + group);
-                Parallel.For(0, ny, parallel, y => BackprojectRow(y, buffers, firstProjection, g0, g1, rows, z0, slabSlices, t0, tn, accumulator, kernel));
-            }
+            int g1 = Math.Min(count, g0 + group);
+            Parallel.For(0, ny, parallel, y => BackprojectRow(y, buffers, firstProjection, g0, g1, rows, z0, slabSlices, accumulator, kernel));
         }
     }
 
     private unsafe void BackprojectRow(int y, IReadOnlyList<float[]> buffers, int firstProjection, int g0, int g1, SlabRows rows, int z0, int slabSlices,
-        int tileFirst, int tileCount, float[] accumulator, BackprojectionKernel kernel)
+        float[] accumulator, BackprojectionKernel kernel)
     {
         int nx = Grid.Size.Nx, nc = FilteredColumns, stride = rows.Count + 2;
         double ox = Grid.Origin.X, dx = Grid.Dx.Meters, yp = Grid.Origin.Y + y * Grid.Dy.Meters;
@@ -376,8 +369,8 @@ public sealed class FdkPlan
                         float weight = (float)(ratio * ratio);
                         double a0 = zLow * invL * rowScale + rowBase;
                         double b = invL * rowStep, invB = (_dso + s) * invRowStep;
-                        int izLo = (int)Math.Max(tileFirst, Math.Ceiling((1e-3 - a0) * invB));
-                        int izHi = (int)Math.Min(tileFirst + tileCount - 1, Math.Floor((hiLimit - a0) * invB));
+                        int izLo = (int)Math.Max(0, Math.Ceiling((1e-3 - a0) * invB));
+                        int izHi = (int)Math.Min(slabSlices - 1, Math.Floor((hiLimit - a0) * invB));
                         if (izHi < izLo) continue;
                         float* acc = accBase + (long)x * slabSlices;
                         float* q0 = q + (long)c0 * stride;
