@@ -6,6 +6,7 @@ using BatteryZoom.Core.Geometry;
 using BatteryZoom.Core.Steps;
 using BatteryZoom.Core.Units;
 using BatteryZoom.IO;
+using BatteryZoom.IO.Hdf5;
 using BatteryZoom.Spectroscopy.Data;
 using BatteryZoom.Tomography.Preprocessing;
 using PureHDF;
@@ -260,55 +261,14 @@ internal static class XanesSeriesFile
         }
     }
 
-    private static bool Exists(NativeGroup root, string path)
-    {
-        try
-        {
-            var parts = path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
-            NativeGroup group = root;
-            for (int i = 0; i < parts.Length; i++)
-            {
-                if (!group.LinkExists(parts[i])) return false;
-                if (i == parts.Length - 1) return true;
-                if (group.Get(parts[i]) is not NativeGroup g) return false;
-                group = g;
-            }
-            return true;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException) { return false; }
-    }
+    // Shared HDF5 checks (IO's readers use the same); path is the file path, kept for the callers' messages.
+    private static bool Exists(NativeGroup root, string path) => Hdf5Reading.Exists(root, path);
 
-    private static NativeDataset Dataset(NativeFile file, string path, string name, string what)
-    {
-        if (!Exists(file, name)) throw new DataFormatException($"{path}:{name}", $"a dataset ({what})", "no such dataset");
-        return file.Get(name) as NativeDataset ?? throw new DataFormatException($"{path}:{name}", $"a dataset ({what})", "a group");
-    }
+    private static NativeDataset Dataset(NativeFile file, string path, string name, string what) => Hdf5Reading.Dataset(file, name, what);
 
-    private static double[] Numbers(NativeDataset set, string source)
-    {
-        try
-        {
-            var t = set.Type;
-            if (t.Class == H5DataTypeClass.FloatingPoint) return t.Size == 8 ? set.Read<double[]>() : [.. set.Read<float[]>().Select(v => (double)v)];
-            if (t.Class == H5DataTypeClass.FixedPoint) return t.Size == 8 ? [.. set.Read<long[]>().Select(v => (double)v)] : [.. set.Read<int[]>().Select(v => (double)v)];
-            throw new DataFormatException(source, "numbers", $"{t.Class} elements");
-        }
-        catch (Exception ex) when (ex is not DataFormatException and not OutOfMemoryException)
-        {
-            throw new DataFormatException(source, "a readable 1-D numeric dataset", ex.Message.ReplaceLineEndings(" ").Trim(), ex);
-        }
-    }
+    private static double[] Numbers(NativeDataset set, string source) => Hdf5Reading.ReadNumbers(set, source);
 
-    private static string? StringAttribute(NativeObject obj, string name)
-    {
-        try
-        {
-            if (!obj.AttributeExists(name)) return null;
-            var a = obj.Attribute(name);
-            return a.Space.Type == H5DataspaceType.Scalar ? a.Read<string>() : a.Read<string[]>().FirstOrDefault();
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException) { return null; }
-    }
+    private static string? StringAttribute(NativeObject obj, string name) => Hdf5Reading.StringAttribute(obj, name);
 
     private static Length? LengthAt(NativeFile file, string path, string name)
     {

@@ -113,6 +113,11 @@ internal static class Hdf5Support
     {
         try
         {
+            // numpy writes integer arrays (e.g. theta = np.arange(-90, 91)) as 64-bit: read those directly.
+            if (dataset.Type.Class == H5DataTypeClass.FixedPoint && dataset.Type.Size == 8)
+                return dataset.Type.FixedPoint.IsSigned
+                    ? [.. (dataset.Space.Type == H5DataspaceType.Scalar ? [dataset.Read<long>()] : dataset.Read<long[]>()).Select(v => (double)v)]
+                    : [.. (dataset.Space.Type == H5DataspaceType.Scalar ? [dataset.Read<ulong>()] : dataset.Read<ulong[]>()).Select(v => (double)v)];
             var type = ElementTypeOf(dataset.Type, source);
             long n = dataset.Space.Type == H5DataspaceType.Scalar ? 1 : (long)dataset.Space.Dimensions.Aggregate(1UL, (p, d) => p * d);
             if (n > 1 << 26) throw new DataFormatException(source, "a small 1-D dataset", $"{n} elements");

@@ -187,6 +187,18 @@ public class ScanTests
     }
 
     [Fact]
+    public void DataExchange_Int64Theta_AsNumpyWritesIt_IsRead()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("int64.h5");
+        new H5File { ["exchange"] = new H5Group { ["data"] = new H5Dataset(new float[8], fileDims: [2, 2, 2]), ["theta"] = new long[] { -90, 90 } } }.Write(path);
+        using var scan = DataExchange.Read(path, new ProjectionReadOptions { DefaultPixelSize = new Length(1e-6) });
+        var g = (ParallelBeam)scan.Geometry;
+        Assert.Equal(-90, g.Angles[0].Degrees, 12);
+        Assert.Equal(90, g.Angles[1].Degrees, 12);
+    }
+
+    [Fact]
     public void DataExchange_MissingPixelSize_AsksForOne()
     {
         using var dir = new TempDir();
