@@ -49,7 +49,7 @@ public sealed class ImageStack<T> : IDisposable where T : unmanaged
         if (bytes <= storage.Budget.Bytes)
         {
             var frames = new T[count][];
-            for (int i = 0; i < count; i++) frames[i] = new T[rows * columns];
+            for (int i = 0; i < count; i++) frames[i] = FrameAllocator.Zeroed<T>(rows * columns);
             return new ImageStack<T>(count, rows, columns, frames, null, null);
         }
         string dir = storage.ScratchDirectory ?? Path.GetTempPath();

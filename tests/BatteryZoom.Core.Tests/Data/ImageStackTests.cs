@@ -45,6 +45,21 @@ public class ImageStackTests
     }
 
     [Fact]
+    public void Create_LargeFrames_AreZeroEvenWhenTheHeapRecyclesMemory()
+    {
+        // Frames ≥ 256 KiB come from uninitialised arrays whose pages are populated in one call (FrameAllocator); they must
+        // still read as zero after the GC hands back memory that held other data.
+        for (int round = 0; round < 3; round++)
+        {
+            using (var dirty = ImageStack<float>.Create(8, 256, 512, StorageOptions.InMemory))
+                for (int i = 0; i < 8; i++) dirty.GetFrame(i).Fill(float.NaN);
+            GC.Collect();
+            using var clean = ImageStack<float>.Create(8, 256, 512, StorageOptions.InMemory);
+            for (int i = 0; i < 8; i++) Assert.True(clean.GetFrame(i).IndexOfAnyExcept(0f) < 0, $"frame {i} of round {round} is not zero");
+        }
+    }
+
+    [Fact]
     public void Create_ChoosesScratchFile_WhenOverBudget()
     {
         // 4 frames × 64 KiB exceed a 128 KiB budget.
