@@ -47,8 +47,8 @@ public class ImageStackTests
     [Fact]
     public void Create_LargeFrames_AreZeroEvenWhenTheHeapRecyclesMemory()
     {
-        // Frames ≥ 256 KiB come from uninitialised arrays whose pages are populated in one call (FrameAllocator); they must
-        // still read as zero after the GC hands back memory that held other data.
+        // Frames ≥ 256 KiB have their pages populated in one madvise call (FrameAllocator); they must still read as zero
+        // after the GC hands back memory that held other data.
         for (int round = 0; round < 3; round++)
         {
             using (var dirty = ImageStack<float>.Create(8, 256, 512, StorageOptions.InMemory))
