@@ -79,35 +79,6 @@ public class XanesChainTests(ITestOutputHelper output)
         Assert.True(errors.Count >= 4, $"only {errors.Count} grains had interior voxels");
     }
 
-    internal static List<(int Grain, double Error, int Voxels)> GrainSocErrors(XanesParticlePhantom phantom, XanesMaps maps, VoxelGrid grid)
-    {
-        using var labels = phantom.Labels();
-        int nx = grid.Size.Nx, ny = grid.Size.Ny, nz = grid.Size.Nz;
-        var sum = new double[phantom.GrainSoc.Count + 1];
-        var count = new int[sum.Length];
-        double rim = phantom.Radius - 2 * grid.Dx.Meters;
-        for (int z = 1; z < nz - 1; z++)
-        {
-            var lab = labels.GetSlice(z);
-            var up = labels.GetSlice(z + 1).ToArray();
-            var down = labels.GetSlice(z - 1).ToArray();
-            var soc = maps.Soc!.GetSlice(z);
-            var mask = maps.Mask.GetSlice(z);
-            for (int y = 1; y < ny - 1; y++)
-                for (int x = 1; x < nx - 1; x++)
-                {
-                    int v = y * nx + x, l = lab[v];
-                    if (l == 0 || mask[v] == 0) continue;
-                    if (lab[v - 1] != l || lab[v + 1] != l || lab[v - nx] != l || lab[v + nx] != l || up[v] != l || down[v] != l) continue;
-                    var p = grid.Position(x, y, z);
-                    double dx = p.X - phantom.Centre.X, dy = p.Y - phantom.Centre.Y, dz = p.Z - phantom.Centre.Z;
-                    if (dx * dx + dy * dy + dz * dz > rim * rim) continue;
-                    sum[l] += soc[v]; count[l]++;
-                }
-        }
-        var result = new List<(int, double, int)>();
-        for (int g = 1; g < sum.Length; g++)
-            if (count[g] >= 10) result.Add((g, sum[g] / count[g] - phantom.GrainSoc[g - 1], count[g]));
-        return result;
-    }
+    internal static List<(int Grain, double Error, int Voxels)> GrainSocErrors(XanesParticlePhantom phantom, XanesMaps maps, VoxelGrid grid) =>
+        [.. phantom.InteriorGrainMeans(maps.Soc!, maps.Mask).Select(g => (g.Grain, g.Mean - phantom.GrainSoc[g.Grain - 1], g.Voxels))];
 }
