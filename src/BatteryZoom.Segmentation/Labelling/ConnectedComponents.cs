@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Diagnostics;
 using BatteryZoom.Core.Data;
 using BatteryZoom.Core.Diagnostics;
@@ -98,21 +99,38 @@ public static class ConnectedComponents
         if (!outInMemory) po.MaxDegreeOfParallelism = 1;
         uint[]? outBuffer = outInMemory ? null : new uint[labels.Slices.FrameLength];
         int done = 0;
+        // Locals, not fields of the closure's objects: the JIT reloads fields after every store through the span.
+        int[] starts = runs.Start, ends = runs.End;
         Parallel.For(0, nz, po, z =>
         {
             Span<uint> dst = outInMemory ? labels.GetSlice(z) : outBuffer;
             if (!outInMemory) dst.Clear();
-            for (int y = 0; y < ny; y++)
-            {
-                int row = z * ny + y;
-                var rowSpan = dst.Slice(y * nx, nx);
-                for (int r = rowStart[row]; r < rowStart[row + 1]; r++)
-                    rowSpan[runs.Start[r]..runs.End[r]].Fill(runLabel[r]);
-            }
+            WriteRuns(dst, rowStart, starts, ends, runLabel, z * ny, ny, nx);
             if (!outInMemory) labels.WriteSlice(z, dst);
             context.Report(StepId, nz + Interlocked.Increment(ref done), 2L * nz, "labels");
         });
         return new LabelVolume(labels, count, connectivity);
+    }
+
+    /// <summary>Writes the labels of the runs of rows [firstRow, firstRow + rows) into one slice (background stays zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WriteRuns(Span<uint> slice, int[] rowStart, int[] starts, int[] ends, uint[] runLabel, int firstRow, int rows, int nx)
+    {
+        ref uint origin = ref MemoryMarshal.GetReference(slice);
+        if ((long)rows * nx > slice.Length) throw new ArgumentException("slice too short.", nameof(slice));
+        for (int y = 0; y < rows; y++)
+        {
+            int r1 = rowStart[firstRow + y + 1];
+            ref uint row = ref Unsafe.Add(ref origin, y * nx);
+            for (int r = rowStart[firstRow + y]; r < r1; r++)
+            {
+                int s = starts[r], e = ends[r];
+                uint v = runLabel[r];
+                // Runs are short (a few to tens of voxels): a plain loop beats Span.Fill's set-up; bounds hold by construction
+                // (0 ≤ s < e ≤ nx from ExtractRuns).
+                for (int x = s; x < e; x++) Unsafe.Add(ref row, x) = v;
+            }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
