@@ -75,20 +75,12 @@ internal static class ScanAssembler
     /// <param name="axisToDetector">Rotation axis to detector, from the file.</param>
     /// <param name="offsetU">Horizontal detector offset (the cone-beam counterpart of the parallel-beam axis offset).</param>
     /// <param name="offsetV">Vertical detector offset of the whole detector (a row slab adds its own shift to it).</param>
-    /// <param name="source">File and dataset for messages.</param>
-    /// <exception cref="DataFormatException">Only one of the two distances is stored.</exception>
-    public static ProjectionSet WithConeDistances(ProjectionSet scan, Length? sourceToAxis, Length? axisToDetector, Length offsetU, Length offsetV, string source)
+    public static ProjectionSet WithConeDistances(ProjectionSet scan, Length sourceToAxis, Length axisToDetector, Length offsetU, Length offsetV)
     {
-        if (sourceToAxis is not { } sa || axisToDetector is not { } ad)
-        {
-            scan.Dispose();
-            throw new DataFormatException(source, "both the source–axis and the axis–detector distance of a cone beam",
-                sourceToAxis is null ? "no source–axis distance" : "no axis–detector distance");
-        }
         var p = (ParallelBeam)scan.Geometry;
         var d = p.Detector;
         var detector = new Detector(d.Columns, d.Rows, d.PixelWidth, d.PixelHeight, offsetU, offsetV + d.OffsetV);
-        var cone = new CircularConeBeam(detector, p.Angles, sa, sa + ad);
+        var cone = new CircularConeBeam(detector, p.Angles, sourceToAxis, sourceToAxis + axisToDetector);
         return new ProjectionSet(scan.Projections, cone, scan.Domain, scan.Flats, scan.Darks, scan.Energy, scan.Provenance);
     }
 

@@ -96,18 +96,23 @@ public static class DataExchange
             try { provenance = Provenance.FromJson(pj); }
             catch (System.Text.Json.JsonException ex) { throw new DataFormatException($"{path}:/exchange", "provenance JSON in attribute bzoom_provenance", Hdf5Support.OneLine(ex.Message), ex); }
         }
-        var sourceAxis = Hdf5Support.LengthOf(Math.Abs(Hdf5Support.ScalarOrFirst(file, SourceDistancePath)), Hdf5Support.Units(file, SourceDistancePath), "mm");
-        var axisDetector = Hdf5Support.LengthOf(Math.Abs(Hdf5Support.ScalarOrFirst(file, DetectorDistancePath)), Hdf5Support.Units(file, DetectorDistancePath), "mm");
         // Only our own marker makes a file conical: foreign files may store a detector distance for phase retrieval.
         bool cone = string.Equals(Hdf5Support.StringAttribute(exchange, BeamAttribute), ConeBeamValue, StringComparison.OrdinalIgnoreCase);
-        if (cone && (sourceAxis is null || axisDetector is null))
-            throw new DataFormatException($"{path}:{(sourceAxis is null ? SourceDistancePath : DetectorDistancePath)}",
-                $"a positive distance with a units attribute (/exchange says {BeamAttribute}={ConeBeamValue})", "missing or not positive");
         var scan = ScanAssembler.Build(projections, flats, darks, angles, $"{path}:{ThetaPath}", pixelWidth, pixelHeight, energy, domain,
             cone ? Length.Zero : offset, provenance, options, context);
+        if (!cone) return scan;
+        Length Distance(string dataset)
+        {
+            var length = Hdf5Support.LengthOf(Math.Abs(Hdf5Support.ScalarOrFirst(file, dataset)), Hdf5Support.Units(file, dataset), "mm");
+            if (length is { } l) return l;
+            scan.Dispose();
+            throw new DataFormatException($"{path}:{dataset}", $"a positive distance with a units attribute (/exchange says {BeamAttribute}={ConeBeamValue})", "missing or not positive");
+        }
+        var sourceAxis = Distance(SourceDistancePath);
+        var axisDetector = Distance(DetectorDistancePath);
         // For a cone beam the stored axis offset is the detector's horizontal offset.
         var offsetV = Hdf5Support.DoublesAttribute(exchange, DetectorOffsetVAttribute) is [var ov] ? new Length(ov) : Length.Zero;
-        return cone ? ScanAssembler.WithConeDistances(scan, sourceAxis, axisDetector, offset, offsetV, $"{path}:{SourceDistancePath}") : scan;
+        return ScanAssembler.WithConeDistances(scan, sourceAxis, axisDetector, offset, offsetV);
     }
 
     /// <summary>Writes a parallel-beam or circular cone-beam scan frame by frame (float32, chunks of whole rows), atomically.
