@@ -6,20 +6,23 @@ namespace BatteryZoom.Core.Data;
 /// <summary>A stack of equally sized 2D frames [frame, row, column] (slices of a volume, or projections), stored frame by frame.</summary>
 /// <remarks>
 /// A stack may exceed 2³¹ elements, more than one array or span can index, so it is addressed by frame. When it fits
-/// the <see cref="StorageOptions.Budget"/> each frame is its own array and <see cref="GetFrame"/> gives a span on it;
+/// the <see cref="StorageOptions.Budget"/> frames live in memory and <see cref="GetFrame"/> gives a span on one: small stacks
+/// hold one array per frame, large ones carve frames from huge-page-advised blocks (see <see cref="FrameBlock{T}"/>);
 /// otherwise frames live in a scratch file (deleted on dispose) read and written with positional I/O, so resident memory
 /// stays at what the caller holds. Reads and writes of distinct frames are thread-safe.
 /// </remarks>
 public sealed class ImageStack<T> : IDisposable where T : unmanaged
 {
-    private readonly T[][]? _frames;
+    // In memory: frame i is _blocks[i / _framesPerBlock], from element Offset + (i % _framesPerBlock) · FrameLength.
+    private readonly FrameBlock<T>[]? _blocks;
+    private readonly int _framesPerBlock = 1;
     private readonly SafeFileHandle? _file;
     private readonly string? _filePath;
     private bool _disposed;
 
-    private ImageStack(int count, int rows, int columns, T[][]? frames, SafeFileHandle? file, string? filePath)
+    private ImageStack(int count, int rows, int columns, FrameBlock<T>[]? blocks, int framesPerBlock, SafeFileHandle? file, string? filePath)
     {
-        (Count, Rows, Columns, _frames, _file, _filePath) = (count, rows, columns, frames, file, filePath);
+        (Count, Rows, Columns, _blocks, _framesPerBlock, _file, _filePath) = (count, rows, columns, blocks, framesPerBlock, file, filePath);
     }
 
     /// <summary>Number of frames.</summary>
@@ -33,7 +36,7 @@ public sealed class ImageStack<T> : IDisposable where T : unmanaged
     /// <summary>Bytes of all frames.</summary>
     public long ByteCount => (long)Count * FrameLength * Marshal.SizeOf<T>();
     /// <summary>True when frames are arrays in memory (then <see cref="GetFrame"/> works).</summary>
-    public bool IsInMemory => _frames is not null;
+    public bool IsInMemory => _blocks is not null;
 
     /// <summary>Creates a zero-filled stack, in memory if it fits the budget.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A count is not positive, or a frame exceeds 2³¹−1 elements.</exception>
@@ -48,16 +51,22 @@ public sealed class ImageStack<T> : IDisposable where T : unmanaged
         long bytes = (long)count * rows * columns * Marshal.SizeOf<T>();
         if (bytes <= storage.Budget.Bytes)
         {
-            var frames = new T[count][];
-            for (int i = 0; i < count; i++) frames[i] = FrameAllocator.Zeroed<T>(rows * columns);
-            return new ImageStack<T>(count, rows, columns, frames, null, null);
+            int frameLength = rows * columns;
+            int perBlock = bytes < FrameBlock<T>.MinimumStackBytes ? 1 : FrameBlock<T>.FramesPerBlock(count, frameLength);
+            var blocks = new FrameBlock<T>[(count + perBlock - 1) / perBlock];
+            for (int b = 0; b < blocks.Length; b++)
+            {
+                int frames = Math.Min(perBlock, count - b * perBlock);
+                blocks[b] = perBlock == 1 ? new FrameBlock<T>(new T[frameLength], 0) : FrameBlock<T>.Allocate((long)frames * frameLength);
+            }
+            return new ImageStack<T>(count, rows, columns, blocks, perBlock, null, null);
         }
         string dir = storage.ScratchDirectory ?? Path.GetTempPath();
         Directory.CreateDirectory(dir);
         string path = Path.Combine(dir, $"bzoom-scratch-{Guid.NewGuid():N}.bin");
         var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose | FileOptions.RandomAccess);
         RandomAccess.SetLength(handle, bytes);
-        return new ImageStack<T>(count, rows, columns, null, handle, path);
+        return new ImageStack<T>(count, rows, columns, null, 1, handle, path);
     }
 
     /// <summary>Wraps existing frame arrays (no copy).</summary>
@@ -68,7 +77,7 @@ public sealed class ImageStack<T> : IDisposable where T : unmanaged
         ArgumentOutOfRangeException.ThrowIfZero(frames.Length);
         foreach (var f in frames)
             if (f.Length != rows * columns) throw new ArgumentException($"every frame must hold {rows}×{columns} = {rows * columns} elements; one holds {f.Length}.", nameof(frames));
-        return new ImageStack<T>(frames.Length, rows, columns, frames, null, null);
+        return new ImageStack<T>(frames.Length, rows, columns, Array.ConvertAll(frames, f => new FrameBlock<T>(f, 0)), 1, null, null);
     }
 
     /// <summary>Direct access to an in-memory frame [row, column].</summary>
@@ -77,8 +86,14 @@ public sealed class ImageStack<T> : IDisposable where T : unmanaged
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         CheckIndex(index);
-        if (_frames is null) throw new InvalidOperationException("this stack is file-backed: use ReadFrame/WriteFrame.");
-        return _frames[index];
+        if (_blocks is null) throw new InvalidOperationException("this stack is file-backed: use ReadFrame/WriteFrame.");
+        return Frame(index);
+    }
+
+    private Span<T> Frame(int index)
+    {
+        var block = _blocks![index / _framesPerBlock];
+        return block.Array.AsSpan(block.Offset + index % _framesPerBlock * FrameLength, FrameLength);
     }
 
     /// <summary>Copies frame <paramref name="index"/> into <paramref name="destination"/> (length ≥ <see cref="FrameLength"/>).</summary>
@@ -87,7 +102,7 @@ public sealed class ImageStack<T> : IDisposable where T : unmanaged
         ObjectDisposedException.ThrowIf(_disposed, this);
         CheckIndex(index);
         CheckLength(destination.Length, nameof(destination));
-        if (_frames is not null) { _frames[index].CopyTo(destination); return; }
+        if (_blocks is not null) { Frame(index).CopyTo(destination); return; }
         var bytes = MemoryMarshal.AsBytes(destination[..FrameLength]);
         long offset = (long)index * bytes.Length;
         int read = 0;
@@ -105,7 +120,7 @@ public sealed class ImageStack<T> : IDisposable where T : unmanaged
         ObjectDisposedException.ThrowIf(_disposed, this);
         CheckIndex(index);
         CheckLength(source.Length, nameof(source));
-        if (_frames is not null) { source[..FrameLength].CopyTo(_frames[index]); return; }
+        if (_blocks is not null) { source[..FrameLength].CopyTo(Frame(index)); return; }
         var bytes = MemoryMarshal.AsBytes(source[..FrameLength]);
         RandomAccess.Write(_file!, bytes, (long)index * bytes.Length);
     }
@@ -137,7 +152,7 @@ public sealed class ImageStack<T> : IDisposable where T : unmanaged
         CheckIndex(index);
         if ((uint)row >= (uint)Rows) throw new ArgumentOutOfRangeException(nameof(row), $"row {row} is outside 0..{Rows - 1}.");
         if (destination.Length < Columns) throw new ArgumentException($"destination holds {destination.Length}; a row needs {Columns}.", nameof(destination));
-        if (_frames is not null) { _frames[index].AsSpan(row * Columns, Columns).CopyTo(destination); return; }
+        if (_blocks is not null) { Frame(index).Slice(row * Columns, Columns).CopyTo(destination); return; }
         var bytes = MemoryMarshal.AsBytes(destination[..Columns]);
         long offset = ((long)index * FrameLength + (long)row * Columns) * Marshal.SizeOf<T>();
         int read = 0;
@@ -160,7 +175,7 @@ public sealed class ImageStack<T> : IDisposable where T : unmanaged
             throw new ArgumentOutOfRangeException(nameof(firstRow), $"rows [{firstRow}, {firstRow + rowCount}) are outside 0..{Rows}.");
         int length = rowCount * Columns;
         if (source.Length < length) throw new ArgumentException($"source holds {source.Length}; {rowCount} rows need {length}.", nameof(source));
-        if (_frames is not null) { source[..length].CopyTo(_frames[index].AsSpan(firstRow * Columns, length)); return; }
+        if (_blocks is not null) { source[..length].CopyTo(Frame(index).Slice(firstRow * Columns, length)); return; }
         long offset = ((long)index * FrameLength + (long)firstRow * Columns) * Marshal.SizeOf<T>();
         RandomAccess.Write(_file!, MemoryMarshal.AsBytes(source[..length]), offset);
     }

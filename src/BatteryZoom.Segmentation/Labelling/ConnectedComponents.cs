@@ -87,6 +87,7 @@ public static class ConnectedComponents
                 }
             }
             // rowStart of the next slice's rows is set when they are scanned; the (prow + 2) lookup above needs this slice complete.
+            runs.ReserveProjected(z + 1, nz);
             context.Report(StepId, z + 1, 2L * nz, "runs");
         }
         rowStart[nz * ny] = runs.Count;
@@ -152,9 +153,10 @@ public static class ConnectedComponents
     /// <summary>Runs [Start, End) with a union–find forest over their indices; a root is the smallest index of its set.</summary>
     private sealed class RunTable(int capacity)
     {
-        public int[] Start = new int[capacity];
-        public int[] End = new int[capacity];
-        public int[] Parent = new int[capacity];
+        // Huge-page arrays: a fresh 512³ labelling writes ~50 MB of runs, and 4 KiB first touches cost ~25 % of it on VMs.
+        public int[] Start = HugePageArray.Allocate<int>(capacity);
+        public int[] End = HugePageArray.Allocate<int>(capacity);
+        public int[] Parent = HugePageArray.Allocate<int>(capacity);
         public int Count;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -164,11 +166,32 @@ public static class ConnectedComponents
             {
                 if (Count == Array.MaxLength)
                     throw new IncompatibleInputException($"{StepId}: the mask has more than {Array.MaxLength} foreground runs; split it into parts.");
-                int n = (int)Math.Min(Array.MaxLength, 2L * Count);
-                Array.Resize(ref Start, n); Array.Resize(ref End, n); Array.Resize(ref Parent, n);
+                Resize((int)Math.Min(Array.MaxLength, 2L * Count));
             }
             Start[Count] = start; End[Count] = end; Parent[Count] = Count;
             Count++;
+        }
+
+        /// <summary>After <paramref name="done"/> of <paramref name="total"/> slices, grows the table once to the run count
+        /// projected for the whole volume (+10 %) when that exceeds its capacity. Why: growing by doubling from a slice's worth
+        /// copied the three arrays ~9 times at 512³ (≈ 10 % of labelling's time); the projection settles after a few slices.</summary>
+        public void ReserveProjected(int done, int total)
+        {
+            long projected = (long)(Count * (double)total / done * 1.1);
+            if (projected <= Start.Length || Count < Start.Length / 2) return;   // not yet half full: wait for a steadier projection
+            Resize((int)Math.Min(Array.MaxLength, projected));
+        }
+
+        private void Resize(int n)
+        {
+            Start = Grown(Start, n); End = Grown(End, n); Parent = Grown(Parent, n);
+        }
+
+        private int[] Grown(int[] old, int n)
+        {
+            var grown = HugePageArray.Allocate<int>(n);
+            old.AsSpan(0, Count).CopyTo(grown);
+            return grown;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -205,7 +228,7 @@ public static class ConnectedComponents
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public uint Resolve(uint maxLabel, out uint[] runLabel)
         {
-            runLabel = new uint[Count];
+            runLabel = HugePageArray.Allocate<uint>(Count);
             uint next = 0;
             int[] p = Parent;
             for (int r = 0; r < Count; r++)

@@ -45,18 +45,61 @@ public class ImageStackTests
     }
 
     [Fact]
-    public void Create_LargeFrames_AreZeroEvenWhenTheHeapRecyclesMemory()
+    public void Create_LargeStacks_AreZeroEvenWhenTheHeapRecyclesMemory()
     {
-        // Frames ≥ 256 KiB have their pages populated in one madvise call (FrameAllocator); they must still read as zero
-        // after the GC hands back memory that held other data.
+        // 40 frames of 512 KiB (20 MiB) are carved from huge-page blocks (FrameBlock); they must still read as zero after
+        // the GC hands back memory that held other data.
         for (int round = 0; round < 3; round++)
         {
-            using (var dirty = ImageStack<float>.Create(8, 256, 512, StorageOptions.InMemory))
-                for (int i = 0; i < 8; i++) dirty.GetFrame(i).Fill(float.NaN);
+            using (var dirty = ImageStack<float>.Create(40, 256, 512, StorageOptions.InMemory))
+                for (int i = 0; i < 40; i++) dirty.GetFrame(i).Fill(float.NaN);
             GC.Collect();
-            using var clean = ImageStack<float>.Create(8, 256, 512, StorageOptions.InMemory);
-            for (int i = 0; i < 8; i++) Assert.True(clean.GetFrame(i).IndexOfAnyExcept(0f) < 0, $"frame {i} of round {round} is not zero");
+            using var clean = ImageStack<float>.Create(40, 256, 512, StorageOptions.InMemory);
+            for (int i = 0; i < 40; i++) Assert.True(clean.GetFrame(i).IndexOfAnyExcept(0f) < 0, $"frame {i} of round {round} is not zero");
         }
+    }
+
+    [Fact]
+    public unsafe void Create_LargeStack_FramesAreDisjointAndTheFirstIsHugePageAligned()
+    {
+        // 33 frames of 1 MiB: one 33 MiB block. Every frame written with its own value must read back unchanged, so the
+        // carving neither overlaps nor skips; the first frame starts on a 2 MiB boundary (the block is pinned, so the
+        // address is stable).
+        using var stack = ImageStack<int>.Create(33, 512, 512, StorageOptions.InMemory);
+        for (int i = 0; i < 33; i++) stack.GetFrame(i).Fill(i + 1);
+        var frame = new int[512 * 512];
+        for (int i = 0; i < 33; i++)
+        {
+            stack.ReadFrame(i, frame);
+            Assert.True(frame.AsSpan().IndexOfAnyExcept(i + 1) < 0, $"frame {i} was overwritten");
+        }
+        fixed (int* first = stack.GetFrame(0)) Assert.Equal(0L, (long)first % (1 << 21));
+        fixed (int* second = stack.GetFrame(1)) Assert.Equal(1L << 20, (long)second % (1 << 21));
+    }
+
+    [Theory]
+    [InlineData(1000, 512 * 512, 256)]     // 1 MiB int frames: a 256 MiB block holds 256
+    [InlineData(10, 512 * 512, 10)]        // fewer frames than a block holds: one block
+    [InlineData(3, 200_000_000, 1)]        // 800 MB frames: one frame per block
+    public void FramesPerBlock_RespectsCountBytesAndArrayLength(int count, int frameLength, int expected)
+    {
+        int got = FrameBlock<int>.FramesPerBlock(count, frameLength);
+        Assert.Equal(expected, got);
+        Assert.True((long)got * frameLength <= Array.MaxLength, "a block must fit one array");
+    }
+
+    [Fact]
+    public unsafe void HugePageArray_LargeIsZeroAndReportsAnAlignedOffset_SmallIsPlain()
+    {
+        var large = HugePageArray.Allocate<float>(3 << 20, out int offset);   // 12 MiB
+        Assert.Equal(3 << 20, large.Length);
+        Assert.True(large.AsSpan().IndexOfAnyExcept(0f) < 0);
+        Assert.InRange(offset, 0, (1 << 21) / sizeof(float) - 1);
+        fixed (float* p = &large[offset]) Assert.Equal(0L, (long)p % (1 << 21));
+        var small = HugePageArray.Allocate<byte>(100, out int smallOffset);
+        Assert.Equal(100, small.Length);
+        Assert.Equal(0, smallOffset);
+        Assert.Throws<ArgumentOutOfRangeException>(() => HugePageArray.Allocate<int>(-1));
     }
 
     [Fact]
