@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using BatteryZoom.Core.Data;
 
 namespace BatteryZoom.Segmentation;
 
@@ -10,7 +11,6 @@ namespace BatteryZoom.Segmentation;
 internal sealed unsafe class NativeBuffer<T> : IDisposable where T : unmanaged
 {
     private const nuint HugePage = 1 << 21;
-    private const int MadvHugePage = 14;
     private T* _data;
 
     public NativeBuffer(long length)
@@ -22,12 +22,7 @@ internal sealed unsafe class NativeBuffer<T> : IDisposable where T : unmanaged
         _data = (T*)NativeMemory.AlignedAlloc(rounded, HugePage);
         GC.AddMemoryPressure((long)rounded);
         _bytes = rounded;
-        if (OperatingSystem.IsLinux())
-        {
-            try { _ = NativeMethods.Madvise((nint)_data, rounded, MadvHugePage); }
-            catch (DllNotFoundException) { }
-            catch (EntryPointNotFoundException) { }
-        }
+        HugePageAdvice.Apply((nint)_data, rounded);
     }
 
     private readonly nuint _bytes;
@@ -58,10 +53,4 @@ internal sealed unsafe class NativeBuffer<T> : IDisposable where T : unmanaged
     {
         if (_data != null) NativeMemory.AlignedFree(_data);
     }
-}
-
-internal static partial class NativeMethods
-{
-    [LibraryImport("libc", EntryPoint = "madvise")]
-    internal static partial int Madvise(nint address, nuint length, int advice);
 }

@@ -74,12 +74,14 @@ public static class HugePageArray
     }
 }
 
-/// <summary>Asks Linux to back a range with transparent huge pages (<c>madvise(MADV_HUGEPAGE)</c>); a no-op elsewhere.</summary>
-internal static class HugePageAdvice
+/// <summary>Asks Linux to back a range with transparent huge pages (<c>madvise(MADV_HUGEPAGE)</c>); a no-op elsewhere, and
+/// after the first refusal (a kernel without THP).</summary>
+public static class HugePageAdvice
 {
     private const int MadvHugePage = 14;
     private static volatile bool s_unavailable = !OperatingSystem.IsLinux();
 
+    /// <summary>Advises [address, address + length); the range should be 2 MiB aligned for the advice to take effect.</summary>
     public static void Apply(nint address, nuint length)
     {
         if (s_unavailable) return;
