@@ -102,8 +102,27 @@ public static class XanesMapper
         context.Log?.Invoke($"{StepId}: E0 = {plan.Ranges.E0.ElectronVolts:0.###} eV, pre [{plan.Ranges.Pre1.ElectronVolts:0.#}, {plan.Ranges.Pre2.ElectronVolts:0.#}], " +
             $"norm [{plan.Ranges.Norm1.ElectronVolts:0.#}, {plan.Ranges.Norm2.ElectronVolts:0.#}] eV, nnorm {plan.Ranges.NNorm}");
 
+        double minStep = options.MaskStep ?? 0;
+        LocalFitCalibration? calibration = null;
+        string calibrationNote = "off";
+        if (options.Edge.LocalFit && options.Edge.LocalFitCalibration)
+        {
+            var (template, voxels) = CalibrationTemplate(volume, plan, options.Edge, minStep);
+            if (voxels == 0) calibrationNote = "none: no voxel with an edge in the sampled slices";
+            else
+            {
+                try
+                {
+                    calibration = LocalFitCalibration.Create(plan, options.Edge, template);
+                    calibrationNote = $"template of {voxels} voxels, b(10%) = {calibration.BiasAt(0.1):0.###} eV, b(20%) = {calibration.BiasAt(0.2):0.###} eV";
+                }
+                catch (ArgumentException ex) { calibrationNote = $"none: {ex.Message}"; }
+            }
+            context.Log?.Invoke($"{StepId}: local-fit noise-bias table: {calibrationNote}");
+        }
+
         var grid = volume.Grid;
-        var prov = volume.Provenance.Append(StepId, StepVersion, Parameters(options, plan), context.Backend, started, 0);
+        var prov = volume.Provenance.Append(StepId, StepVersion, Parameters(options, plan, calibrationNote), context.Backend, started, 0);
         Volume<float> New(Quantity q) => Volume<float>.Create(grid, q, context.Storage, prov);
         var edge = New(Quantity.EdgeEnergy);
         var wl = New(new Quantity("whiteline_energy", "eV"));
@@ -115,10 +134,9 @@ public static class XanesMapper
         var status = Volume<byte>.Create(grid, new Quantity("xanes_status", ""), context.Storage, prov);
         var counts = new long[8];
         int nz = grid.Size.Nz, len = (int)grid.Size.SliceLength, ne = volume.Count;
-        double minStep = options.MaskStep ?? 0;
         long done = 0;
         Parallel.For(0, nz, context.ParallelOptions,
-            () => new Worker(plan, options.Edge, ne, len),
+            () => new Worker(plan, options.Edge, calibration, ne, len),
             (z, _, w) =>
             {
                 volume.ReadSlice(z, w.Input);
@@ -161,7 +179,7 @@ public static class XanesMapper
         return new XanesMaps(edge, wl, wlh, step, res, soc, mask, status, plan.Ranges, counts);
     }
 
-    private static List<KeyValuePair<string, string>> Parameters(XanesMapOptions o, PreEdgePlan plan)
+    private static List<KeyValuePair<string, string>> Parameters(XanesMapOptions o, PreEdgePlan plan, string calibration)
     {
         var r = plan.Ranges;
         string F(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
@@ -170,6 +188,7 @@ public static class XanesMapper
             new("e0", $"{F(r.E0.ElectronVolts)} eV"), new("pre1", $"{F(r.Pre1.ElectronVolts)} eV"), new("pre2", $"{F(r.Pre2.ElectronVolts)} eV"),
             new("norm1", $"{F(r.Norm1.ElectronVolts)} eV"), new("norm2", $"{F(r.Norm2.ElectronVolts)} eV"), new("nnorm", r.NNorm.ToString(CultureInfo.InvariantCulture)),
             new("nvict", r.NVict.ToString(CultureInfo.InvariantCulture)), new("level", F(o.Edge.Level)), new("local_fit", o.Edge.LocalFit ? "true" : "false"),
+            new("local_fit_calibration", calibration),
             new("mask_step", o.MaskStep is null ? "none" : F(o.MaskStep.Value)), new("larch_rules", "xraylarch>=0.9.79 pre_edge/find_e0"),
         };
         if (o.Soc is not null) p.Add(new("soc_ref", $"{F(o.Soc.Reference0.ElectronVolts)} eV, {F(o.Soc.Reference1.ElectronVolts)} eV"));
@@ -204,9 +223,37 @@ public static class XanesMapper
         return sum;
     }
 
-    private sealed class Worker(PreEdgePlan plan, EdgeEnergyOptions edge, int ne, int len)
+    /// <summary>Template of the local-fit noise-bias table: the mean μ of the voxels that have an edge and a crossing (status Ok,
+    /// step above the mask threshold) in up to 16 evenly spaced slices. μ, not the normalised spectra, is averaged: the mean of
+    /// (μ − pre)/step over noisy steps would carry the bias of 1/step; the plan normalises the mean, and the edge energy is invariant
+    /// to the affine differences between voxels. Its noise is that of one voxel over √(voxels).</summary>
+    internal static (double[] Template, long Voxels) CalibrationTemplate(SpectralVolume volume, PreEdgePlan plan, EdgeEnergyOptions edge, double minimumStep)
     {
-        public readonly XanesKernel Kernel = new(plan, edge);
+        int nz = volume.Grid.Size.Nz, len = (int)volume.Grid.Size.SliceLength, ne = volume.Count;
+        var kernel = new XanesKernel(plan, edge with { LocalFit = false });
+        var sum = new double[ne];
+        var spec = new double[ne];
+        var buf = new float[ne * len];
+        long count = 0;
+        int stride = Math.Max(1, nz / 16);
+        for (int z = stride / 2; z < nz; z += stride)
+        {
+            volume.ReadSlice(z, buf);
+            for (int v = 0; v < len; v++)
+            {
+                for (int i = 0; i < ne; i++) spec[i] = buf[i * len + v];
+                if (kernel.Evaluate(spec, minimumStep).Status != SpectrumStatus.Ok) continue;
+                for (int i = 0; i < ne; i++) sum[i] += spec[i];
+                count++;
+            }
+        }
+        if (count > 0) for (int i = 0; i < ne; i++) sum[i] /= count;
+        return (sum, count);
+    }
+
+    private sealed class Worker(PreEdgePlan plan, EdgeEnergyOptions edge, LocalFitCalibration? calibration, int ne, int len)
+    {
+        public readonly XanesKernel Kernel = new(plan, edge, calibration);
         public readonly float[] Input = new float[ne * len];
         public readonly double[] Spectrum = new double[ne];
         public readonly double[] Tile = new double[Block * ne];

@@ -22,8 +22,16 @@ public sealed record EdgeEnergyOptions
 
     /// <summary>With <see cref="LocalFit"/>: remove the second-order (Jensen) bias of inverting a curved edge at a noisy level,
     /// <c>½ (n''/n'³) σ²</c>, with n', n'' from the local polynomial and σ² the variance of the fitted level (local fit plus
-    /// normalisation, from the fit residual). Default on; docs/algorithms/xanes.md shows the bias with and without.</summary>
+    /// normalisation, from the fit residual). Default on; docs/algorithms/xanes.md shows the bias with and without. Not applied when the
+    /// kernel has a <see cref="EdgeEnergy.LocalFitCalibration"/> table (the table contains this term).</summary>
     public bool LocalFitBiasCorrection { get; init; } = true;
+
+    /// <summary>With <see cref="LocalFit"/>: subtract the simulation-calibrated noise bias b(ŝ) (<see cref="EdgeEnergy.LocalFitCalibration"/>)
+    /// at each spectrum's own relative noise ŝ, from a table made once from a template spectrum (0–30 % noise), instead of the analytic
+    /// <see cref="LocalFitBiasCorrection"/>. Default on. It needs a template, so it acts where one exists: <c>XanesMapper</c> builds the
+    /// table from the mean spectrum of the voxels with an edge; a <see cref="XanesKernel"/> is given one by its caller. Without a table
+    /// (one spectrum: <c>XanesSpectrumAnalysis</c>, whose own smoothed copy is too noisy a template) the analytic correction applies.</summary>
+    public bool LocalFitCalibration { get; init; } = true;
 
     /// <summary>Degree of the local polynomial (1..5).</summary>
     public int LocalFitDegree { get; init; } = 2;

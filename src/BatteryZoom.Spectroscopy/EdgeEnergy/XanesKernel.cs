@@ -11,6 +11,8 @@ namespace BatteryZoom.Spectroscopy.EdgeEnergy;
 /// (root nearest the window centre; two re-centring passes): noise no longer biases the result toward the first bracketing pair.
 /// Then (<see cref="EdgeEnergyOptions.LocalFitBiasCorrection"/>) the second-order bias of inverting a curved edge at a noisy level is
 /// removed: E½ += ½·(n''/n'³)·σ², σ² = σ_n²·(xᵀ(AᵀA)⁻¹x + Σ_j(∂n(E½)/∂μ_j·S)²), σ_n the dof-corrected RMS of the pre/post fits over S.
+/// With a <see cref="LocalFitCalibration"/> table (and <see cref="EdgeEnergyOptions.LocalFitCalibration"/>) the simulated noise bias
+/// b(ŝ), ŝ = σ_n, is subtracted instead: it also removes the window-selection bias that the second-order term leaves (≈ −0.1 eV at 20 %).
 /// White line: highest normalised point within the search range above the edge energy, refined by the vertex of the parabola
 /// through it and its two neighbours (non-uniform spacing allowed).
 /// </remarks>
@@ -18,6 +20,7 @@ public sealed class XanesKernel
 {
     private readonly PreEdgePlan _plan;
     private readonly EdgeEnergyOptions _options;
+    private readonly LocalFitCalibration? _calibration;
     private readonly double[] _e;
     private readonly double[] _norm;
     private readonly double[] _gamma;
@@ -31,12 +34,17 @@ public sealed class XanesKernel
     private double _fitLeverage, _fitSlope, _fitCurvature;    // of the last local fit at its root: xᵀ(AᵀA)⁻¹x, n'(E) (1/eV), n''(E) (1/eV²)
 
     /// <summary>Creates a kernel for one plan.</summary>
-    public XanesKernel(PreEdgePlan plan, EdgeEnergyOptions? options = null)
+    /// <param name="plan">Normalisation plan.</param>
+    /// <param name="options">Edge options.</param>
+    /// <param name="calibration">With <see cref="EdgeEnergyOptions.LocalFit"/> and <see cref="EdgeEnergyOptions.LocalFitCalibration"/>:
+    /// the noise-bias table b(s) subtracted from every local-fit result at the spectrum's own relative noise; null: none.</param>
+    public XanesKernel(PreEdgePlan plan, EdgeEnergyOptions? options = null, LocalFitCalibration? calibration = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         _plan = plan;
         _options = options ?? EdgeEnergyOptions.Default;
         _options.Validate();
+        _calibration = _options.LocalFit && _options.LocalFitCalibration ? calibration : null;
         _e = plan.Energies.ToArray();
         _norm = new double[_e.Length];
         _gamma = new double[plan.FunctionalCount - 2];
@@ -70,7 +78,14 @@ public sealed class XanesKernel
             // window that keeps the polynomial's model error small.
             double hw = _options.LocalFitHalfWidth.ElectronVolts;
             eHalf = RefineByLocalFit(RefineByLocalFit(eHalf, 2 * hw), hw);
-            if (_options.LocalFitBiasCorrection && _fitOk)
+            if (_calibration is not null)
+            {
+                // Simulated noise bias at this spectrum's relative noise ŝ = σ̂/step (σ̂: dof-corrected RMS of the pre/post fits).
+                // It contains the Jensen term below, which is therefore left out.
+                double sHat = Math.Sqrt(rss / Math.Max(1, count - _plan.FunctionalCount)) / step;
+                eHalf -= _calibration.BiasAt(sHat);
+            }
+            else if (_options.LocalFitBiasCorrection && _fitOk)
             {
                 // Noise σ_n of one normalised point from the fit residual (dof-corrected), then the variance of the level at the root:
                 // local fit (σ_n² · xᵀ(AᵀA)⁻¹x) plus normalisation (σ_n² · Σ (∂n/∂μ · S)²).

@@ -55,13 +55,12 @@ public class EdgeEnergyAccuracyTests
     }
 
     [Fact]
-    public void TwentyPercentNoise_LocalFit_BiasSmall()
+    public void TwentyPercentNoise_LocalFitWithoutTable_BiasBounded()
     {
         var r = Errors(0.20, true, 1000);
-        // With the second-order bias correction (default): measured −0.11 to −0.15 ± 0.02 eV over SOC 0..1 (3000 draws; −0.15 to
-        // −0.18 without). The correction removes the part caused by noisy normalisation (−0.075 → +0.015 eV when only the pre/post
-        // points are noisy); the remaining ≈ −0.10 eV arises in the local fit on noisy edge points and is not removed by Gaussian
-        // windows, no re-centring or other widths (docs/algorithms/xanes.md). "No bias" is not met; 0.2 eV bounds what remains.
+        // A bare kernel (no noise-bias table, e.g. one spectrum) with the second-order correction: measured −0.11 ± 0.007 eV over SOC
+        // 0..1 (20 000 draws; −0.145 without). The correction removes the part caused by noisy normalisation; the remaining ≈ −0.10 eV
+        // is the window-selection effect that the table removes (LocalFitCalibrationTests). 0.2 eV bounds this path only.
         Assert.True(Math.Abs(r.Mean) <= 0.2, $"bias {r.Mean:F3} eV (rms {r.Rms:F3})");
         var off = Errors(0.20, true, 1000, correct: false);
         Assert.True(r.Mean > off.Mean, $"correction must move the bias toward 0: {r.Mean:F3} vs {off.Mean:F3} eV without");
