@@ -3,7 +3,9 @@ using System.Diagnostics;
 using BatteryZoom.Core.Data;
 using BatteryZoom.Core.Diagnostics;
 using BatteryZoom.Core.Steps;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace BatteryZoom.Segmentation.Labelling;
 
@@ -134,20 +136,56 @@ public static class ConnectedComponents
         }
     }
 
+    /// <summary>Appends the runs of foreground voxels of one row to <paramref name="runs"/>.</summary>
+    /// <remarks>64 voxels at a time: one vector compare gives a 64-bit foreground mask, and the runs' ends are its bit
+    /// transitions (fg ^ (fg &lt;&lt; 1 | carry)), taken with trailing-zero counts. A run of ~16 voxels then costs two bit steps,
+    /// where two vectorised searches (IndexOfAnyExcept, IndexOf) each paid their set-up.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ExtractRuns(ReadOnlySpan<byte> row, bool foregroundIsZero, RunTable runs)
     {
-        int x = 0, n = row.Length;
-        while (x < n)
+        int n = row.Length, x = 0, start = 0;
+        ref byte origin = ref MemoryMarshal.GetReference(row);
+        ulong flip = foregroundIsZero ? ulong.MaxValue : 0;
+        ulong carry = 0;   // 1 while a run is open across a block boundary
+        for (; x <= n - 64; x += 64)
         {
-            int s = foregroundIsZero ? row[x..].IndexOf((byte)0) : row[x..].IndexOfAnyExcept((byte)0);
-            if (s < 0) return;
-            s += x;
-            int e = foregroundIsZero ? row[s..].IndexOfAnyExcept((byte)0) : row[s..].IndexOf((byte)0);
-            e = e < 0 ? n : s + e;
-            runs.Add(s, e);
-            x = e;
+            ulong fg = NonZeroBits(ref Unsafe.Add(ref origin, x)) ^ flip;
+            ulong edges = fg ^ (fg << 1 | carry);   // bit i: voxel x + i differs from voxel x + i − 1
+            carry = fg >> 63;
+            while (edges != 0)
+            {
+                int at = x + BitOperations.TrailingZeroCount(edges);
+                if (((fg >> (at - x)) & 1) != 0) start = at;   // rising edge: a run starts
+                else runs.Add(start, at);                      // falling edge: the open run ends before it
+                edges &= edges - 1;
+            }
         }
+        bool open = carry != 0;
+        for (; x < n; x++)
+        {
+            bool f = (Unsafe.Add(ref origin, x) != 0) ^ foregroundIsZero;
+            if (f && !open) { start = x; open = true; }
+            else if (!f && open) { runs.Add(start, x); open = false; }
+        }
+        if (open) runs.Add(start, n);
+    }
+
+    /// <summary>Bit i set where byte i of the 64 at <paramref name="p"/> is non-zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong NonZeroBits(ref byte p)
+    {
+        if (Vector512.IsHardwareAccelerated)
+            return ~Vector512.Equals(Vector512.LoadUnsafe(ref p), Vector512<byte>.Zero).ExtractMostSignificantBits();
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ulong lo = Vector256.Equals(Vector256.LoadUnsafe(ref p), Vector256<byte>.Zero).ExtractMostSignificantBits();
+            ulong hi = Vector256.Equals(Vector256.LoadUnsafe(ref p, 32), Vector256<byte>.Zero).ExtractMostSignificantBits();
+            return ~(lo | hi << 32);
+        }
+        ulong zero = 0;
+        for (int k = 0; k < 4; k++)
+            zero |= (ulong)Vector128.Equals(Vector128.LoadUnsafe(ref p, (nuint)(16 * k)), Vector128<byte>.Zero).ExtractMostSignificantBits() << (16 * k);
+        return ~zero;
     }
 
     /// <summary>Runs [Start, End) with a union–find forest over their indices; a root is the smallest index of its set.</summary>

@@ -35,6 +35,31 @@ public sealed class ConnectedComponentsTests
         Assert.Equal(reference, ours);   // identical, numbering included (raster order of first voxel)
     }
 
+    [Theory, Trait("Category", "fast"), Trait("Category", "peer")]
+    [InlineData(64, 0.3)]     // exactly one 64-voxel block per row: runs end at the block edge
+    [InlineData(130, 0.3)]    // two blocks and a 2-voxel scalar tail
+    [InlineData(200, 0.85)]   // dense: most runs cross block boundaries (the carry between blocks)
+    public void Label_WideRows_BothPolarities_MatchScipyExactly(int width, double fraction)
+    {
+        // Rows of 64 voxels or more take the vector run extraction; the Speckle case above (37 wide) only the scalar tail.
+        // foregroundIsZero (hole filling's polarity) must give SciPy's labels of the complement.
+        Peer.RequireAvailable();
+        using var dir = new TempDir();
+        using var mask = TestVolumes.Speckle(TestVolumes.Grid(width, 9, 5), fraction, seed: 11);
+        using var labels = ConnectedComponents.Label(mask, Connectivity.Vertices26);
+        using var complement = ConnectedComponents.LabelCore(mask, Connectivity.Faces6, foregroundIsZero: true, uint.MaxValue,
+            RunContext.Default, StorageOptions.InMemory);
+        Npy.Write(dir["mask.npy"], mask);
+        Peer.Run("""
+            import numpy as np, scipy.ndimage as ndi
+            m = np.load('mask.npy')
+            np.save('ref.npy', ndi.label(m, structure=np.ones((3, 3, 3)))[0].astype(np.uint32))
+            np.save('refc.npy', ndi.label(m == 0)[0].astype(np.uint32))
+            """, dir.Path);
+        Assert.Equal(Npy.Read<uint>(dir["ref.npy"]).Data, TestVolumes.Flatten(labels.Labels));
+        Assert.Equal(Npy.Read<uint>(dir["refc.npy"]).Data, TestVolumes.Flatten(complement.Labels));
+    }
+
     [Fact, Trait("Category", "fast")]
     public void Label_FileBackedStorage_GivesSameLabels()
     {
