@@ -54,7 +54,13 @@ public static class ConnectedComponents
         RunContext context, StorageOptions storage)
     {
         int nx = mask.Nx, ny = mask.Ny, nz = mask.Nz;
-        var runs = new RunTable(Math.Max(1024, nx * ny / 16));
+        // In memory, one cheap pass counts the runs exactly, so the table is allocated once at its final size (no copies, and
+        // no fresh pages beyond what it holds: on VMs first touches dominate). File-backed masks grow it by projection instead
+        // of reading the file twice.
+        long exact = mask.Slices.IsInMemory ? CountRuns(mask, foregroundIsZero) : -1;
+        if (exact > Array.MaxLength)
+            throw new IncompatibleInputException($"{StepId}: the mask has {exact} foreground runs, more than the {Array.MaxLength} one table holds; split it into parts.");
+        var runs = new RunTable(exact >= 0 ? (int)Math.Max(1, exact) : Math.Max(1024, nx * ny / 16));
         var rowStart = new int[checked(nz * ny + 1)];
         bool inMemory = mask.Slices.IsInMemory;
         byte[]? buffer = inMemory ? null : new byte[mask.Slices.FrameLength];
@@ -89,12 +95,13 @@ public static class ConnectedComponents
                 }
             }
             // rowStart of the next slice's rows is set when they are scanned; the (prow + 2) lookup above needs this slice complete.
-            runs.ReserveProjected(z + 1, nz);
+            if (exact < 0) runs.ReserveProjected(z + 1, nz);
             context.Report(StepId, z + 1, 2L * nz, "runs");
         }
         rowStart[nz * ny] = runs.Count;
 
-        uint count = runs.Resolve(maxLabel, out uint[] runLabel);
+        uint count = runs.Resolve(maxLabel);
+        uint[] runLabel = runs.Labels;
 
         var labels = Volume<uint>.Create(mask.Grid, Quantity.Label, storage, mask.Provenance);
         bool outInMemory = labels.Slices.IsInMemory;
@@ -188,6 +195,40 @@ public static class ConnectedComponents
         return ~zero;
     }
 
+    /// <summary>Number of foreground runs in the rows of an in-memory mask (rising edges of the foreground, row by row).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static long CountRuns(Volume<byte> mask, bool foregroundIsZero)
+    {
+        int nx = mask.Nx, ny = mask.Ny;
+        ulong flip = foregroundIsZero ? ulong.MaxValue : 0;
+        long total = 0;
+        for (int z = 0; z < mask.Nz; z++)
+        {
+            ReadOnlySpan<byte> slice = mask.GetSlice(z);
+            ref byte origin = ref MemoryMarshal.GetReference(slice);
+            for (int y = 0; y < ny; y++)
+            {
+                ref byte row = ref Unsafe.Add(ref origin, y * nx);
+                int x = 0;
+                ulong carry = 0;
+                for (; x <= nx - 64; x += 64)
+                {
+                    ulong fg = NonZeroBits(ref Unsafe.Add(ref row, x)) ^ flip;
+                    total += BitOperations.PopCount(fg & ~(fg << 1 | carry));
+                    carry = fg >> 63;
+                }
+                bool open = carry != 0;
+                for (; x < nx; x++)
+                {
+                    bool f = (Unsafe.Add(ref row, x) != 0) ^ foregroundIsZero;
+                    if (f && !open) total++;
+                    open = f;
+                }
+            }
+        }
+        return total;
+    }
+
     /// <summary>Runs [Start, End) with a union–find forest over their indices; a root is the smallest index of its set.</summary>
     private sealed class RunTable(int capacity)
     {
@@ -217,7 +258,8 @@ public static class ConnectedComponents
         {
             long projected = (long)(Count * (double)total / done * 1.1);
             if (projected <= Start.Length || Count < Start.Length / 2) return;   // not yet half full: wait for a steadier projection
-            Resize((int)Math.Min(Array.MaxLength, projected));
+            // At least 1.5× the capacity: a projection that creeps up slice by slice must not copy the table every slice.
+            Resize((int)Math.Min(Array.MaxLength, Math.Max(projected, Start.Length * 3L / 2)));
         }
 
         private void Resize(int n)
@@ -262,11 +304,14 @@ public static class ConnectedComponents
             }
         }
 
-        /// <summary>Flattens the forest and numbers roots 1… in run order (= raster order of first voxels).</summary>
+        /// <summary>The label of each run after <see cref="Resolve"/> (the parent array, overwritten in place).</summary>
+        public uint[] Labels => Unsafe.As<uint[]>(Parent);
+
+        /// <summary>Numbers roots 1… in run order (= raster order of first voxels) and replaces every run's parent by its label,
+        /// in place: a run's parent has a smaller index, so its entry already holds the set's label when the run is reached.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public uint Resolve(uint maxLabel, out uint[] runLabel)
+        public uint Resolve(uint maxLabel)
         {
-            runLabel = HugePageArray.Allocate<uint>(Count);
             uint next = 0;
             int[] p = Parent;
             for (int r = 0; r < Count; r++)
@@ -276,14 +321,12 @@ public static class ConnectedComponents
                 {
                     if (next == maxLabel)
                         throw new IncompatibleInputException($"{StepId}: the mask holds more objects than the {maxLabel} that uint32 labels can number. Label parts of the volume separately or remove small objects first.");
-                    runLabel[r] = ++next;
+                    p[r] = (int)++next;   // stored as the label's bit pattern; read back through Labels
                 }
                 else
                 {
                     Debug.Assert(q < r);
-                    int root = p[q];   // q < r is already flattened: its parent is its root
-                    p[r] = root;
-                    runLabel[r] = runLabel[root];
+                    p[r] = p[q];   // q < r already holds its set's label
                 }
             }
             return next;
