@@ -48,6 +48,9 @@ public sealed class XanesMaps : IDisposable
     public Volume<byte> Status { get; }
     /// <summary>The shared E0 and fit ranges used for every voxel.</summary>
     public PreEdgeRanges Ranges { get; }
+    /// <summary>The local-fit noise-bias table as recorded in provenance (<c>local_fit_calibration</c>): "off", "template of N voxels,
+    /// b(10%) …, b(20%) …; voxel noise ŝ median … b(ŝ) …", or "none: why" (then the analytic correction applies).</summary>
+    public string LocalFitCalibration { get; init; } = "off";
     /// <summary>Number of voxels with a given status.</summary>
     public long CountOf(SpectrumStatus status) => _counts[(int)status];
 
@@ -107,7 +110,7 @@ public static class XanesMapper
         string calibrationNote = "off";
         if (options.Edge.LocalFit && options.Edge.LocalFitCalibration)
         {
-            var (template, voxels) = CalibrationTemplate(volume, plan, options.Edge, minStep);
+            var (template, voxels, noise) = CalibrationTemplate(volume, plan, options.Edge, minStep);
             if (voxels == 0) calibrationNote = "none: no voxel with an edge in the sampled slices";
             else
             {
@@ -115,6 +118,14 @@ public static class XanesMapper
                 {
                     calibration = LocalFitCalibration.Create(plan, options.Edge, template);
                     calibrationNote = $"template of {voxels} voxels, b(10%) = {calibration.BiasAt(0.1):0.###} eV, b(20%) = {calibration.BiasAt(0.2):0.###} eV";
+                    if (noise.Length > 0)
+                    {
+                        // The voxels' own noise levels ŝ (sampled slices) and the b subtracted there: median and 10–90 % range.
+                        Array.Sort(noise);
+                        double Q(double q) => noise[(int)Math.Round(q * (noise.Length - 1))];
+                        calibrationNote += string.Create(CultureInfo.InvariantCulture,
+                            $"; voxel noise ŝ median {Q(0.5):0.###} (10–90 %: {Q(0.1):0.###}–{Q(0.9):0.###}), b(ŝ) {calibration.BiasAt(Q(0.5)):0.###} eV ({calibration.BiasAt(Q(0.1)):0.###} to {calibration.BiasAt(Q(0.9)):0.###})");
+                    }
                 }
                 catch (ArgumentException ex) { calibrationNote = $"none: {ex.Message}"; }
             }
@@ -176,7 +187,7 @@ public static class XanesMapper
             w => { lock (counts) for (int i = 0; i < counts.Length; i++) counts[i] += w.Counts[i]; });
         context.Log?.Invoke($"{StepId}: {nz} slices in {sw.Elapsed.TotalSeconds:0.00} s; {counts[0]} voxels valid, {len * (long)nz - counts[0]} masked " +
             $"(not finite {counts[1]}, no edge {counts[2]}, no crossing {counts[3]}, step below threshold {counts[4]}).");
-        return new XanesMaps(edge, wl, wlh, step, res, soc, mask, status, plan.Ranges, counts);
+        return new XanesMaps(edge, wl, wlh, step, res, soc, mask, status, plan.Ranges, counts) { LocalFitCalibration = calibrationNote };
     }
 
     private static List<KeyValuePair<string, string>> Parameters(XanesMapOptions o, PreEdgePlan plan, string calibration)
@@ -188,6 +199,8 @@ public static class XanesMapper
             new("e0", $"{F(r.E0.ElectronVolts)} eV"), new("pre1", $"{F(r.Pre1.ElectronVolts)} eV"), new("pre2", $"{F(r.Pre2.ElectronVolts)} eV"),
             new("norm1", $"{F(r.Norm1.ElectronVolts)} eV"), new("norm2", $"{F(r.Norm2.ElectronVolts)} eV"), new("nnorm", r.NNorm.ToString(CultureInfo.InvariantCulture)),
             new("nvict", r.NVict.ToString(CultureInfo.InvariantCulture)), new("level", F(o.Edge.Level)), new("local_fit", o.Edge.LocalFit ? "true" : "false"),
+            new("local_fit_half_width", o.Edge.LocalFit ? $"{F(o.Edge.LocalFitHalfWidth.ElectronVolts)} eV" : "none"),
+            new("local_fit_correction", !o.Edge.LocalFit ? "none" : calibration.StartsWith("template", StringComparison.Ordinal) ? "table" : o.Edge.LocalFitBiasCorrection ? "analytic" : "none"),
             new("local_fit_calibration", calibration),
             new("mask_step", o.MaskStep is null ? "none" : F(o.MaskStep.Value)), new("larch_rules", "xraylarch>=0.9.79 pre_edge/find_e0"),
         };
@@ -227,7 +240,7 @@ public static class XanesMapper
     /// step above the mask threshold) in up to 16 evenly spaced slices. μ, not the normalised spectra, is averaged: the mean of
     /// (μ − pre)/step over noisy steps would carry the bias of 1/step; the plan normalises the mean, and the edge energy is invariant
     /// to the affine differences between voxels. Its noise is that of one voxel over √(voxels).</summary>
-    internal static (double[] Template, long Voxels) CalibrationTemplate(SpectralVolume volume, PreEdgePlan plan, EdgeEnergyOptions edge, double minimumStep)
+    internal static (double[] Template, long Voxels, double[] Noise) CalibrationTemplate(SpectralVolume volume, PreEdgePlan plan, EdgeEnergyOptions edge, double minimumStep)
     {
         int nz = volume.Grid.Size.Nz, len = (int)volume.Grid.Size.SliceLength, ne = volume.Count;
         var kernel = new XanesKernel(plan, edge with { LocalFit = false });
@@ -235,6 +248,7 @@ public static class XanesMapper
         var spec = new double[ne];
         var buf = new float[ne * len];
         long count = 0;
+        var noise = new List<double>();
         int stride = Math.Max(1, nz / 16);
         for (int z = stride / 2; z < nz; z += stride)
         {
@@ -243,12 +257,13 @@ public static class XanesMapper
             {
                 for (int i = 0; i < ne; i++) spec[i] = buf[i * len + v];
                 if (kernel.Evaluate(spec, minimumStep).Status != SpectrumStatus.Ok) continue;
+                noise.Add(kernel.LastRelativeNoise);
                 for (int i = 0; i < ne; i++) sum[i] += spec[i];
                 count++;
             }
         }
         if (count > 0) for (int i = 0; i < ne; i++) sum[i] /= count;
-        return (sum, count);
+        return (sum, count, [.. noise]);
     }
 
     private sealed class Worker(PreEdgePlan plan, EdgeEnergyOptions edge, LocalFitCalibration? calibration, int ne, int len)

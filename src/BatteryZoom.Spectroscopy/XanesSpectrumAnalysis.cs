@@ -16,7 +16,40 @@ public sealed record SpectrumAnalysisOptions
     public EdgeEnergyOptions Edge { get; init; } = EdgeEnergyOptions.Default;
     /// <summary>For Athena projects: use the ranges Athena stored for the group instead of <see cref="PreEdge"/>.</summary>
     public bool UseAthenaRanges { get; init; }
+    /// <summary>With <see cref="EdgeEnergyOptions.LocalFit"/> and <see cref="EdgeEnergyOptions.LocalFitCalibration"/>: antithetic
+    /// pairs of the one-spectrum noise-bias table (<see cref="LocalFitCalibration.ForSpectrum"/>).</summary>
+    public int CalibrationPairs { get; init; } = LocalFitCalibration.DefaultSpectrumPairs;
+    /// <summary>Seed of the noise draws of the one-spectrum table.</summary>
+    public ulong CalibrationSeed { get; init; } = 0x5EED_E1A5;
 }
+
+/// <summary>The edge model fitted to a spectrum as the template of its noise-bias table (<see cref="EdgeModel"/>), in eV and μ units.</summary>
+/// <param name="CentreEv">Arctan centre.</param>
+/// <param name="WidthEv">Arctan half-width Γ.</param>
+/// <param name="Step">Arctan step (μ units).</param>
+/// <param name="WhiteLineHeight">Gaussian height / step.</param>
+/// <param name="WhiteLineOffsetEv">Gaussian centre above the arctan centre.</param>
+/// <param name="WhiteLineSigmaEv">Gaussian σ.</param>
+/// <param name="ResidualRms">RMS residual of the model over the fitted points / step.</param>
+/// <param name="Points">Points fitted.</param>
+public sealed record EdgeModelReport(double CentreEv, double WidthEv, double Step, double WhiteLineHeight, double WhiteLineOffsetEv,
+    double WhiteLineSigmaEv, double ResidualRms, int Points);
+
+/// <summary>How E½ was refined and corrected.</summary>
+/// <param name="Enabled">The local polynomial fit was on.</param>
+/// <param name="HalfWidthEv">Its half-width, eV (null when off).</param>
+/// <param name="Degree">Its degree (null when off).</param>
+/// <param name="Correction">Noise-bias correction applied: "table" (simulated from the edge model), "analytic" (second-order term),
+/// or "none" (fit off, or both corrections switched off).</param>
+/// <param name="RelativeNoise">ŝ = σ̂/step, the spectrum's noise per point relative to its step (from the pre/post fits).</param>
+/// <param name="TableBiasEv">b(ŝ), the simulated noise bias subtracted (null without a table).</param>
+/// <param name="TableBiasSeEv">Monte-Carlo standard error of b(ŝ) (null without a table).</param>
+/// <param name="TablePairs">Antithetic pairs of the table (null without one).</param>
+/// <param name="AppliedEv">What was added to the local-fit E½ (−b with the table), eV.</param>
+/// <param name="EdgeModel">The fitted template (null when not fitted or failed).</param>
+/// <param name="Note">One line: table built, or why the analytic correction was used instead.</param>
+public sealed record LocalFitReport(bool Enabled, double? HalfWidthEv, int? Degree, string Correction, double? RelativeNoise, double? TableBiasEv,
+    double? TableBiasSeEv, int? TablePairs, double? AppliedEv, EdgeModelReport? EdgeModel, string Note);
 
 /// <summary>Pre-edge fit parameters in Larch's conventions.</summary>
 /// <param name="Pre1">Pre-edge range start relative to E0, eV.</param>
@@ -47,8 +80,9 @@ public sealed record PreEdgeParameters(double Pre1, double Pre2, double Norm1, d
 /// <param name="PreEdge">Fit ranges and coefficients.</param>
 /// <param name="AthenaStep">bkg_step stored by Athena, if any.</param>
 /// <param name="Rules">Which Larch version's rules were reproduced.</param>
+/// <param name="LocalFit">How E½ was refined and its noise bias corrected (null only for reports made before it existed).</param>
 public sealed record SpectrumReport(string File, string Group, int Points, double E0, double EdgeStep, double? EHalf, double? Whiteline,
-    double? WhitelineHeight, double Residual, string Status, PreEdgeParameters PreEdge, double? AthenaStep, string Rules)
+    double? WhitelineHeight, double Residual, string Status, PreEdgeParameters PreEdge, double? AthenaStep, string Rules, LocalFitReport? LocalFit = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -87,7 +121,14 @@ public static class XanesSpectrumAnalysis
         try { plan = PreEdgePlan.Create(spectrum.EnergiesEv, pre, spectrum.Mu); }
         catch (IncompatibleInputException ex) { throw new IncompatibleInputException($"{spectrum.Source} ('{spectrum.Name}'): {ex.Message}", ex); }
         var fit = plan.Apply(spectrum.Mu, default);
-        var kernel = new XanesKernel(plan, options.Edge);
+        var edge = options.Edge;
+        SpectrumCalibration? calibration = null;
+        if (edge.LocalFit && edge.LocalFitCalibration)
+        {
+            edge.Validate();
+            calibration = LocalFitCalibration.ForSpectrum(plan, edge, spectrum.Mu, options.CalibrationPairs, options.CalibrationSeed);
+        }
+        var kernel = new XanesKernel(plan, edge, calibration?.Table);
         var f = kernel.Evaluate(spectrum.Mu);
         if (f.Status == SpectrumStatus.NoEdge)
             throw new IncompatibleInputException(
@@ -100,6 +141,21 @@ public static class XanesSpectrumAnalysis
         static double? N(double v) => double.IsFinite(v) ? v : null;
         return new SpectrumReport(spectrum.Source, spectrum.Name, spectrum.EnergiesEv.Length, r.E0.ElectronVolts, fit.EdgeStep,
             N(f.EdgeEnergy), N(f.WhiteLineEnergy), N(f.WhiteLineHeight), fit.ResidualRms / Math.Abs(fit.EdgeStep), f.Status.ToString(), pars,
-            spectrum.Athena?.Step, LarchRules);
+            spectrum.Athena?.Step, LarchRules, Report(edge, kernel, calibration));
+    }
+
+    private static LocalFitReport Report(EdgeEnergyOptions edge, XanesKernel kernel, SpectrumCalibration? c)
+    {
+        static double? N(double v) => double.IsFinite(v) ? v : null;
+        if (!edge.LocalFit) return new(false, null, null, "none", N(kernel.LastRelativeNoise), null, null, null, null, null, "local fit off: linear interpolation");
+        string correction = kernel.LastUsedTable ? "table" : kernel.LastBiasCorrection != 0 ? "analytic" : "none";
+        EdgeModelReport? model = null;
+        if (c?.TemplateFit.Model is { } m)
+            model = new(m.Centre, m.Width, m.Step, m.WhiteLineHeight / m.Step, m.WhiteLineOffset, m.WhiteLineSigma, c.TemplateFit.ResidualRms / m.Step, c.TemplateFit.Points);
+        string note = c?.Note ?? (edge.LocalFitBiasCorrection ? "table off (--no-fit-calibration): analytic correction" : "table and analytic correction off");
+        if (c is not null && c.Table is not null && !kernel.LastUsedTable) note += "; not applied (spectrum masked)";
+        return new(true, edge.LocalFitHalfWidth.ElectronVolts, edge.LocalFitDegree, correction, N(kernel.LastRelativeNoise),
+            c?.Table is null ? null : N(c.Bias), c?.Table is null ? null : N(c.BiasStandardError), c?.Table?.Pairs,
+            kernel.LastUsedTable || correction == "analytic" ? kernel.LastBiasCorrection : 0, model, note);
     }
 }

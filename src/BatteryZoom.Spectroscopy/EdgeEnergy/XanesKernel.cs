@@ -56,15 +56,28 @@ public sealed class XanesKernel
     /// <summary>The normalised spectrum of the last <see cref="Evaluate"/> call.</summary>
     public ReadOnlySpan<double> LastNormalised => _norm;
 
+    /// <summary>Relative noise ŝ = σ̂/step of the last <see cref="Evaluate"/> call (σ̂: dof-corrected RMS of the pre/post fits): the
+    /// level at which a <see cref="LocalFitCalibration"/> table is read; NaN when the spectrum had no finite step.</summary>
+    public double LastRelativeNoise { get; private set; } = double.NaN;
+
+    /// <summary>What the last <see cref="Evaluate"/> call added to the local-fit edge energy to remove its noise bias (eV): −b(ŝ)
+    /// with a table, the analytic second-order term without one, 0 when neither applied (no local fit, correction off, masked).</summary>
+    public double LastBiasCorrection { get; private set; }
+
+    /// <summary>Whether the last <see cref="Evaluate"/> call subtracted the table's b(ŝ) (true) or not.</summary>
+    public bool LastUsedTable { get; private set; }
+
     /// <summary>Normalises one spectrum and finds its features.</summary>
     /// <param name="mu">μ on the plan's energies.</param>
     /// <param name="minimumStep">Steps below this (μ units) give <see cref="SpectrumStatus.BelowStepThreshold"/>; 0 disables.</param>
     public SpectrumFeatures Evaluate(ReadOnlySpan<double> mu, double minimumStep = 0)
     {
+        (LastRelativeNoise, LastBiasCorrection, LastUsedTable) = (double.NaN, 0, false);
         for (int i = 0; i < mu.Length; i++) if (!double.IsFinite(mu[i])) return SpectrumFeatures.Masked(SpectrumStatus.NotFinite);
         _plan.Coefficients(mu, out double alpha, out double beta, _gamma);
         double step = _plan.FixedStep ?? _gamma[0];
         double rss = _plan.Residual(mu, alpha, beta, _gamma, out int count);
+        if (step > 0) LastRelativeNoise = Math.Sqrt(rss / Math.Max(1, count - _plan.FunctionalCount)) / step;
         double rms = Math.Sqrt(rss / Math.Max(1, count));
         double relResidual = rms / Math.Abs(step);
         if (!(step > 0) || step < _options.MinimumStepToResidual * rms) return SpectrumFeatures.Masked(SpectrumStatus.NoEdge, step, relResidual);
@@ -83,7 +96,9 @@ public sealed class XanesKernel
                 // Simulated noise bias at this spectrum's relative noise ŝ = σ̂/step (σ̂: dof-corrected RMS of the pre/post fits).
                 // It contains the Jensen term below, which is therefore left out.
                 double sHat = Math.Sqrt(rss / Math.Max(1, count - _plan.FunctionalCount)) / step;
-                eHalf -= _calibration.BiasAt(sHat);
+                LastBiasCorrection = -_calibration.BiasAt(sHat);
+                LastUsedTable = true;
+                eHalf += LastBiasCorrection;
             }
             else if (_options.LocalFitBiasCorrection && _fitOk)
             {
@@ -96,7 +111,7 @@ public sealed class XanesKernel
                 {
                     double correction = 0.5 * d2 / (d1 * d1 * d1) * variance;
                     // Bounded: the expansion is second order; a correction beyond a quarter of the window means the fit is not trusted.
-                    if (Math.Abs(correction) < 0.25 * hw) eHalf += correction;
+                    if (Math.Abs(correction) < 0.25 * hw) { eHalf += correction; LastBiasCorrection = correction; }
                 }
             }
         }
