@@ -29,8 +29,9 @@ public sealed record EdgeEnergyOptions
     /// <summary>With <see cref="LocalFit"/>: subtract the simulation-calibrated noise bias b(ŝ) (<see cref="EdgeEnergy.LocalFitCalibration"/>)
     /// at each spectrum's own relative noise ŝ, from a table made once from a template spectrum (0–30 % noise), instead of the analytic
     /// <see cref="LocalFitBiasCorrection"/>. Default on. It needs a template, so it acts where one exists: <c>XanesMapper</c> builds the
-    /// table from the mean spectrum of the voxels with an edge; a <see cref="XanesKernel"/> is given one by its caller. Without a table
-    /// (one spectrum: <c>XanesSpectrumAnalysis</c>, whose own smoothed copy is too noisy a template) the analytic correction applies.</summary>
+    /// table from the mean spectrum of the voxels with an edge; <c>XanesSpectrumAnalysis</c> from an <see cref="EdgeModel"/> fitted to the
+    /// one spectrum (<see cref="EdgeEnergy.LocalFitCalibration.ForSpectrum"/>; it leaves −0.03 to −0.09 eV at 20 % noise, not 0:
+    /// docs/algorithms/xanes.md); a <see cref="XanesKernel"/> is given one by its caller. Without a table the analytic correction applies.</summary>
     public bool LocalFitCalibration { get; init; } = true;
 
     /// <summary>Degree of the local polynomial (1..5).</summary>
