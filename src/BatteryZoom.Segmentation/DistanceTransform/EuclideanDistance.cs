@@ -30,7 +30,7 @@ public static class EuclideanDistance
         var started = DateTimeOffset.UtcNow;
         var prov = VolumeAccess.Step(mask.Provenance, StepId, 1, context, started,
             ("spacing", string.Create(CultureInfo.InvariantCulture, $"{mask.Grid.Dz}, {mask.Grid.Dy}, {mask.Grid.Dx} (z, y, x)")));
-        var result = VolumeAccess.NewInMemory<float>(mask.Grid, Quantity.Distance, prov, out float[][] slices);
+        var result = VolumeAccess.NewInMemory<float>(mask.Grid, Quantity.Distance, prov, out var slices);
         double unit = SquaredDistances(mask, featureIsNonZero: false, slices, context);
         if (float.IsPositiveInfinity(slices[0][0]) || FirstInfinite(slices))
         {
@@ -38,7 +38,7 @@ public static class EuclideanDistance
             throw new IncompatibleInputException($"{StepId}: the mask ({mask.Grid.Size}) has no background (zero) voxel, so no distance is defined. Check the mask's polarity.");
         }
         float scale = (float)unit;
-        Parallel.For(0, slices.Length, context.ParallelOptions, z =>
+        Parallel.For(0, slices.Count, context.ParallelOptions, z =>
         {
             var s = slices[z];
             for (int i = 0; i < s.Length; i++) s[i] = MathF.Sqrt(s[i]) * scale;
@@ -46,16 +46,16 @@ public static class EuclideanDistance
         return result;
     }
 
-    private static bool FirstInfinite(float[][] slices)
+    private static bool FirstInfinite(VolumeAccess.Slices<float> slices)
     {
         // With one feature voxel anywhere, every voxel has a finite distance; so checking one voxel suffices, but be defensive.
-        return float.IsPositiveInfinity(slices[^1][^1]);
+        return float.IsPositiveInfinity(slices[slices.Count - 1][^1]);
     }
 
     /// <summary>Squared distance of each voxel to the nearest feature voxel (value != 0 when <paramref name="featureIsNonZero"/>,
     /// else value == 0), written to <paramref name="output"/> in units of the smallest spacing squared; +∞ when there is no feature.
     /// Returns that unit in metres.</summary>
-    internal static double SquaredDistances(Volume<byte> mask, bool featureIsNonZero, float[][] output, RunContext context)
+    internal static double SquaredDistances(Volume<byte> mask, bool featureIsNonZero, VolumeAccess.Slices<float> output, RunContext context)
     {
         var grid = mask.Grid;
         int nx = grid.Size.Nx, ny = grid.Size.Ny, nz = grid.Size.Nz;
@@ -72,9 +72,9 @@ public static class EuclideanDistance
                     ReadOnlySpan<byte> m;
                     if (maskInMemory) m = mask.GetSlice(z);
                     else { mask.ReadSlice(z, buf.Mask); m = buf.Mask; }
-                    float[] o = output[z];
+                    Span<float> o = output[z];
                     for (int y = 0; y < ny; y++)
-                        RowPass(m.Slice(y * nx, nx), o.AsSpan(y * nx, nx), featureIsNonZero, sx);
+                        RowPass(m.Slice(y * nx, nx), o.Slice(y * nx, nx), featureIsNonZero, sx);
                     if (ny > 1)
                         for (int x = 0; x < nx; x++) ColumnPass(o, x, nx, ny, sy, buf);
                     return buf;
@@ -87,9 +87,9 @@ public static class EuclideanDistance
                     {
                         float[] plane = state.Plane;
                         int off = y * nx;
-                        for (int z = 0; z < nz; z++) Array.Copy(output[z], off, plane, z * nx, nx);
+                        for (int z = 0; z < nz; z++) output[z].Slice(off, nx).CopyTo(plane.AsSpan(z * nx, nx));
                         for (int x = 0; x < nx; x++) ColumnPass(plane, x, nx, nz, sz, state.Buffers);
-                        for (int z = 0; z < nz; z++) Array.Copy(plane, z * nx, output[z], off, nx);
+                        for (int z = 0; z < nz; z++) plane.AsSpan(z * nx, nx).CopyTo(output[z].Slice(off, nx));
                         return state;
                     }, _ => { });
             }
@@ -130,7 +130,7 @@ public static class EuclideanDistance
 
     /// <summary>Lower envelope of parabolas along one strided column of <paramref name="data"/> (element x + i·stride, i &lt; n).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ColumnPass(float[] data, int x, int stride, int n, double spacing, LineBuffers b)
+    private static void ColumnPass(Span<float> data, int x, int stride, int n, double spacing, LineBuffers b)
     {
         double[] f = b.F, zz = b.Z;
         int[] v = b.V;

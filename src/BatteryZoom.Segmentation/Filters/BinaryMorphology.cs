@@ -51,16 +51,15 @@ public static class BinaryMorphology
         context ??= RunContext.Default;
         var started = DateTimeOffset.UtcNow;
         var prov = VolumeAccess.Step(mask.Provenance, step, 1, context, started, ("radius", radius.ToString()));
-        var result = VolumeAccess.NewInMemory<byte>(mask.Grid, Quantity.Mask, prov, out byte[][] o);
-        var d2 = new float[mask.Nz][];
-        for (int z = 0; z < d2.Length; z++) d2[z] = new float[mask.Slices.FrameLength];
+        var result = VolumeAccess.NewInMemory<byte>(mask.Grid, Quantity.Mask, prov, out var o);
+        using var d2Stack = VolumeAccess.NewScratch<float>(mask.Grid, out var d2);
         // Dilation: distance to the nearest foreground voxel; erosion: distance to the nearest background voxel.
         double unit = EuclideanDistance.SquaredDistances(mask, featureIsNonZero: dilate, d2, context);
         double r = radius.Meters / unit;
         float r2 = (float)(r * r * (1 + 1e-6));   // float32 squared distances: keep voxels exactly on the sphere
-        Parallel.For(0, d2.Length, context.ParallelOptions, z =>
+        Parallel.For(0, d2.Count, context.ParallelOptions, z =>
         {
-            float[] d = d2[z]; byte[] b = o[z];
+            Span<float> d = d2[z]; Span<byte> b = o[z];
             if (dilate) for (int i = 0; i < d.Length; i++) b[i] = d[i] <= r2 ? (byte)1 : (byte)0;
             else for (int i = 0; i < d.Length; i++) b[i] = d[i] > r2 ? (byte)1 : (byte)0;
         });
@@ -88,11 +87,11 @@ public static class BinaryMorphology
                     if (face || y == 0 || y == ny - 1 || x == 0 || x == nx - 1) touches[l[y * nx + x]] = true;
         }
         var prov = VolumeAccess.Step(mask.Provenance, "filter.fill_holes", 1, context, started, ("background_connectivity", ((int)backgroundConnectivity).ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        var result = VolumeAccess.NewInMemory<byte>(mask.Grid, Quantity.Mask, prov, out byte[][] o);
+        var result = VolumeAccess.NewInMemory<byte>(mask.Grid, Quantity.Mask, prov, out var o);
         for (int z = 0; z < nz; z++)
         {
             ReadOnlySpan<uint> l = bg.Labels.GetSlice(z);
-            byte[] b = o[z];
+            Span<byte> b = o[z];
             for (int i = 0; i < b.Length; i++) b[i] = l[i] == 0 || !touches[l[i]] ? (byte)1 : (byte)0;
         }
         return result;
@@ -116,11 +115,11 @@ public static class BinaryMorphology
         var prov = VolumeAccess.Step(mask.Provenance, "filter.remove_small_objects", 1, context, started,
             ("min_voxels", minVoxels.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("rule", "remove size < min_voxels"),
             ("connectivity", ((int)connectivity).ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        var result = VolumeAccess.NewInMemory<byte>(mask.Grid, Quantity.Mask, prov, out byte[][] o);
+        var result = VolumeAccess.NewInMemory<byte>(mask.Grid, Quantity.Mask, prov, out var o);
         for (int z = 0; z < mask.Nz; z++)
         {
             ReadOnlySpan<uint> l = lab.Labels.GetSlice(z);
-            byte[] b = o[z];
+            Span<byte> b = o[z];
             for (int i = 0; i < b.Length; i++) b[i] = l[i] != 0 && size[l[i]] >= minVoxels ? (byte)1 : (byte)0;
         }
         return result;

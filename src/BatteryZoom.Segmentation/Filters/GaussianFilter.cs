@@ -27,7 +27,7 @@ public static class GaussianFilter
         var started = DateTimeOffset.UtcNow;
         var g = input.Grid;
         var prov = VolumeAccess.Step(input.Provenance, StepId, 1, context, started, ("sigma", $"{sigmaX}, {sigmaY}, {sigmaZ} (x, y, z)"));
-        var output = VolumeAccess.NewInMemory<float>(g, input.Quantity, prov, out float[][] s);
+        var output = VolumeAccess.NewInMemory<float>(g, input.Quantity, prov, out var s);
         for (int z = 0; z < input.Nz; z++) input.ReadSlice(z, s[z]);
         float[]? kx = Kernel(sigmaX / g.Dx, truncate), ky = Kernel(sigmaY / g.Dy, truncate), kz = Kernel(sigmaZ / g.Dz, truncate);
         SeparableLines.Apply(s, input.Nx, input.Ny, input.Nz, kx, ky, kz, context);
@@ -73,18 +73,18 @@ public static class GaussianFilter
 /// [z, x] plane gathered for one y, so each thread works in a cache-sized plane rather than striding through the volume.</remarks>
 internal static class SeparableLines
 {
-    public static void Apply(float[][] s, int nx, int ny, int nz, float[]? kx, float[]? ky, float[]? kz, RunContext context)
+    public static void Apply(VolumeAccess.Slices<float> s, int nx, int ny, int nz, float[]? kx, float[]? ky, float[]? kz, RunContext context)
     {
         if (kx is not null || ky is not null)
             Parallel.For(0, nz, context.ParallelOptions, () => (Padded: new float[nx + (kx?.Length ?? 1) + Vector<float>.Count], Copy: new float[nx * ny]), (z, _, b) =>
             {
                 context.Cancellation.ThrowIfCancellationRequested();
-                float[] a = s[z];
+                Span<float> a = s[z];
                 if (kx is not null)
-                    for (int y = 0; y < ny; y++) CorrelateRow(a.AsSpan(y * nx, nx), kx, b.Padded);
+                    for (int y = 0; y < ny; y++) CorrelateRow(a.Slice(y * nx, nx), kx, b.Padded);
                 if (ky is not null)
                 {
-                    a.CopyTo(b.Copy, 0);
+                    a.CopyTo(b.Copy);
                     CombineRows(b.Copy, a, ny, nx, ky);
                 }
                 return b;
@@ -94,9 +94,9 @@ internal static class SeparableLines
         {
             context.Cancellation.ThrowIfCancellationRequested();
             int off = y * nx;
-            for (int z = 0; z < nz; z++) Array.Copy(s[z], off, p.In, z * nx, nx);
+            for (int z = 0; z < nz; z++) s[z].Slice(off, nx).CopyTo(p.In.AsSpan(z * nx, nx));
             CombineRows(p.In, p.Out, nz, nx, kz);
-            for (int z = 0; z < nz; z++) Array.Copy(p.Out, z * nx, s[z], off, nx);
+            for (int z = 0; z < nz; z++) p.Out.AsSpan(z * nx, nx).CopyTo(s[z].Slice(off, nx));
             return p;
         }, _ => { });
     }
@@ -122,15 +122,15 @@ internal static class SeparableLines
     }
 
     /// <summary>dst row j ← Σ_k w[k]·src row reflect(j + k − r), for <paramref name="rows"/> rows of <paramref name="length"/>.</summary>
-    internal static void CombineRows(float[] src, float[] dst, int rows, int length, float[] w)
+    internal static void CombineRows(ReadOnlySpan<float> src, Span<float> dst, int rows, int length, float[] w)
     {
         int r = w.Length / 2;
         for (int j = 0; j < rows; j++)
         {
-            var d = dst.AsSpan(j * length, length);
+            var d = dst.Slice(j * length, length);
             for (int k = 0; k < w.Length; k++)
             {
-                var srcRow = src.AsSpan(GaussianFilter.Reflect(j + k - r, rows) * length, length);
+                var srcRow = src.Slice(GaussianFilter.Reflect(j + k - r, rows) * length, length);
                 if (k == 0) Scale(srcRow, w[0], d); else MultiplyAdd(srcRow, w[k], d);
             }
         }

@@ -24,9 +24,10 @@ public static class MedianFilter
         {
             int nx = input.Nx, ny = input.Ny, nz = input.Nz, w = 2 * radius + 1, count = w * w * w;
             var prov = VolumeAccess.Step(input.Provenance, StepId, 1, context, started, ("size", $"{w}x{w}x{w} voxels"));
-            var output = VolumeAccess.NewInMemory<float>(input.Grid, input.Quantity, prov, out float[][] o);
+            var output = VolumeAccess.NewInMemory<float>(input.Grid, input.Quantity, prov, out var o);
             Parallel.For(0, nz, context.ParallelOptions, () => new float[count], (z, _, window) =>
             {
+                Span<float> oz = o[z];
                 for (int y = 0; y < ny; y++)
                     for (int x = 0; x < nx; x++)
                     {
@@ -40,7 +41,7 @@ public static class MedianFilter
                                 for (int dx = -radius; dx <= radius; dx++) window[k++] = sl[row + GaussianFilter.Reflect(x + dx, nx)];
                             }
                         }
-                        o[z][y * nx + x] = Select(window, count / 2);
+                        oz[y * nx + x] = Select(window, count / 2);
                     }
                 return window;
             }, _ => { });

@@ -67,7 +67,7 @@ public static class MarkerWatershed
         bool mskCopied = mask is not null && !ReferenceEquals(msk, mask);
         try
         {
-            var result = VolumeAccess.NewInMemory<uint>(image.Grid, Quantity.Label, prov, out uint[][] labels);
+            var result = VolumeAccess.NewInMemoryFrameArrays<uint>(image.Grid, Quantity.Label, prov, out uint[][] labels);
             uint maxLabel = FloodCore(img, negate, mrk, msk, connectivity, labels, context);
             return new LabelVolume(result, maxLabel, connectivity);
         }

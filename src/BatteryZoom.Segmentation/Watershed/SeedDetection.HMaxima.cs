@@ -170,10 +170,10 @@ public static partial class SeedDetection
 
         var prov = VolumeAccess.Step(image.Provenance, StepId, 1, context, started, ("method", "h-maxima"), ("h", hText),
             ("connectivity", ((int)connectivity).ToString(CultureInfo.InvariantCulture)));
-        var result = VolumeAccess.NewInMemory<uint>(image.Grid, Quantity.Label, prov, out uint[][] labels);
+        var result = VolumeAccess.NewInMemory<uint>(image.Grid, Quantity.Label, prov, out var labels);
         for (int z = 0; z < nz; z++)
         {
-            uint[] l = labels[z];
+            Span<uint> l = labels[z];
             for (int y = 0; y < ny; y++)
             {
                 int b = (z + 1) * sliceStride + (y + 1) * px + 1;

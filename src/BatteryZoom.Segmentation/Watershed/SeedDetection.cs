@@ -69,21 +69,20 @@ public static partial class SeedDetection
         {
             // Masked copy (−∞ outside), then its box maximum in place of a second copy. Inputs are read slice by slice
             // (a file-backed input is not copied first).
-            var masked = new float[nz][];
-            var boxMax = new float[nz][];
-            Parallel.For(0, nz, context.ParallelOptions, z =>
+            using var maskedStack = VolumeAccess.NewScratch<float>(image.Grid, out var masked);
+            using var boxMaxStack = VolumeAccess.NewScratch<float>(image.Grid, out var boxMax);
+            Parallel.For(0, nz, context.ParallelOptions, () => msk is null ? [] : new byte[nx * ny], (z, _, k) =>
             {
-                var a = new float[nx * ny];
+                Span<float> a = masked[z];
                 img.ReadSlice(z, a);
                 if (msk is not null)
                 {
-                    var k = new byte[nx * ny];
                     msk.ReadSlice(z, k);
                     for (int i = 0; i < a.Length; i++) if (k[i] == 0) a[i] = float.NegativeInfinity;
                 }
-                masked[z] = a;
-                boxMax[z] = (float[])a.Clone();
-            });
+                a.CopyTo(boxMax[z]);
+                return k;
+            }, _ => { });
             BoxMaximum(boxMax, nx, ny, nz, mx, my, mz, context);
 
             // Candidates: in the mask, equal to the box maximum; sorted by value descending, raster order among ties.
@@ -91,7 +90,7 @@ public static partial class SeedDetection
             var candKey = new List<ulong>();
             for (int z = 0; z < nz; z++)
             {
-                float[] a = masked[z], b = boxMax[z];
+                Span<float> a = masked[z], b = boxMax[z];
                 for (int i = 0; i < a.Length; i++)
                     if (a[i] == b[i] && !float.IsNegativeInfinity(a[i]) && !float.IsNaN(a[i]))
                     {
@@ -108,7 +107,7 @@ public static partial class SeedDetection
             long ncx = nx / mx + 3, ncy = ny / my + 3;
             long Cell(int cz, int cy, int cx) => ((cz + 1) * ncy + (cy + 1)) * ncx + (cx + 1);
             var prov = VolumeAccess.Step(image.Provenance, StepId, 1, context, started, ("method", "local maxima"), ("min_separation", sepText));
-            var result = VolumeAccess.NewInMemory<uint>(image.Grid, Quantity.Label, prov, out uint[][] labels);
+            var result = VolumeAccess.NewInMemory<uint>(image.Grid, Quantity.Label, prov, out var labels);
             uint n = 0;
             long slice = (long)nx * ny;
             foreach (ulong ok in order)
@@ -139,11 +138,11 @@ public static partial class SeedDetection
     }
 
     /// <summary>Box maximum of half-widths (mz, my, mx), −∞ outside the volume, in place.</summary>
-    internal static void BoxMaximum(float[][] data, int nx, int ny, int nz, int mx, int my, int mz, RunContext context)
+    internal static void BoxMaximum(VolumeAccess.Slices<float> data, int nx, int ny, int nz, int mx, int my, int mz, RunContext context)
     {
         Parallel.For(0, nz, context.ParallelOptions, () => new RunningMax(Math.Max(nx, ny), Math.Max(mx, my)), (z, _, rm) =>
         {
-            float[] s = data[z];
+            Span<float> s = data[z];
             for (int y = 0; y < ny; y++) rm.Apply(s, y * nx, 1, nx, mx);
             if (ny > 1) for (int x = 0; x < nx; x++) rm.Apply(s, x, nx, ny, my);
             return rm;
@@ -152,9 +151,9 @@ public static partial class SeedDetection
         Parallel.For(0, ny, context.ParallelOptions, () => (Max: new RunningMax(nz, mz), Plane: new float[nz * nx]), (y, _, st) =>
         {
             int off = y * nx;
-            for (int z = 0; z < nz; z++) Array.Copy(data[z], off, st.Plane, z * nx, nx);
+            for (int z = 0; z < nz; z++) data[z].Slice(off, nx).CopyTo(st.Plane.AsSpan(z * nx, nx));
             for (int x = 0; x < nx; x++) st.Max.Apply(st.Plane, x, nx, nz, mz);
-            for (int z = 0; z < nz; z++) Array.Copy(st.Plane, z * nx, data[z], off, nx);
+            for (int z = 0; z < nz; z++) st.Plane.AsSpan(z * nx, nx).CopyTo(data[z].Slice(off, nx));
             return st;
         }, _ => { });
     }
@@ -165,7 +164,7 @@ public static partial class SeedDetection
         private float[] _pad = new float[n + 4 * m + 2], _g = new float[n + 4 * m + 2], _h = new float[n + 4 * m + 2];
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Apply(float[] data, int start, int stride, int n, int m)
+        public void Apply(Span<float> data, int start, int stride, int n, int m)
         {
             int w = 2 * m + 1;
             int len = n + 2 * m;
