@@ -30,8 +30,8 @@ public sealed record EdgeEnergyOptions
     /// at each spectrum's own relative noise ŝ, from a table made once from a template spectrum (0–30 % noise), instead of the analytic
     /// <see cref="LocalFitBiasCorrection"/>. Default on. It needs a template, so it acts where one exists: <c>XanesMapper</c> builds the
     /// table from the mean spectrum of the voxels with an edge; <c>XanesSpectrumAnalysis</c> from an <see cref="EdgeModel"/> fitted to the
-    /// one spectrum (<see cref="EdgeEnergy.LocalFitCalibration.ForSpectrum"/>; it leaves −0.03 to −0.09 eV at 20 % noise, not 0:
-    /// docs/algorithms/xanes.md); a <see cref="XanesKernel"/> is given one by its caller. Without a table the analytic correction applies.</summary>
+    /// one spectrum (<see cref="EdgeEnergy.LocalFitCalibration.ForSpectrum"/>; at 20 % noise −0.010 to +0.011 ± 0.007 eV over
+    /// SOC 0–1: docs/algorithms/xanes.md); a <see cref="XanesKernel"/> is given one by its caller. Without a table the analytic correction applies.</summary>
     public bool LocalFitCalibration { get; init; } = true;
 
     /// <summary>Degree of the local polynomial (1..5).</summary>

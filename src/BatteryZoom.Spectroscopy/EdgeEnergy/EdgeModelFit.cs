@@ -70,7 +70,8 @@ public sealed record EdgeModelFitResult(EdgeModel? Model, double ResidualRms, in
 /// solved by linear least squares inside the residual and Levenberg–Marquardt (Marquardt's diagonal scaling, central-difference
 /// Jacobian, bounds by projection) runs over θ only. Points: the plan's range from the pre-edge start to the post-edge end (what the
 /// normalisation sees). Starts: E_c at the spectrum's interpolated half-height crossing, δ from its white line, and three (Γ, w)
-/// pairs; the lowest cost wins. Bounds: E_c within ±15 eV of the crossing, Γ 0.05–20 eV, δ 0–50 eV, w 0.3–30 eV. Fails (no model)
+/// pairs; the lowest cost wins. Bounds: E_c within ±15 eV of the crossing, Γ from the grid spacing at the crossing (at least 0.05 eV)
+/// to 20 eV, δ 0–50 eV, w 0.3–30 eV. Fails (no model)
 /// when the spectrum has no edge or crossing, the linear problem is singular at every start, or the fitted step is not positive.
 /// Cost: ≈ 0.1–1 ms per spectrum (63–800 points).
 /// </remarks>
@@ -86,10 +87,14 @@ public static class EdgeModelFit
     /// <param name="mu">μ on the plan's energies.</param>
     /// <param name="options">Edge options (level, search window) for the starting crossing; null: defaults.</param>
     /// <param name="prior">Shape priors, weighted by the spectrum's own noise (σ̂ of the pre/post fits); null: plain least squares.</param>
-    public static EdgeModelFitResult Fit(PreEdgePlan plan, ReadOnlySpan<double> mu, EdgeEnergyOptions? options = null, EdgeModelPrior? prior = null)
+    /// <param name="minimumWidthToSpacing">Lower bound on Γ as a multiple of the grid spacing at the interpolated crossing (at least
+    /// 0.05 eV); 0: only the 0.05 eV bound (the fit before issue #7's follow-up, where 20 %-noise fits often collapsed to a step).</param>
+    public static EdgeModelFitResult Fit(PreEdgePlan plan, ReadOnlySpan<double> mu, EdgeEnergyOptions? options = null, EdgeModelPrior? prior = null,
+        double minimumWidthToSpacing = DefaultMinimumWidthToSpacing)
     {
         ArgumentNullException.ThrowIfNull(plan);
         if (mu.Length != plan.Count) throw new ArgumentException($"mu holds {mu.Length} points; the plan has {plan.Count} energies.", nameof(mu));
+        ArgumentOutOfRangeException.ThrowIfNegative(minimumWidthToSpacing);
         var edge = (options ?? EdgeEnergyOptions.Default) with { LocalFit = false, Level = 0.5 };
         var kernel = new XanesKernel(plan, edge);
         var f = kernel.Evaluate(mu);
@@ -108,6 +113,10 @@ public static class EdgeModelFit
         var lower = (double[])Lower.Clone();
         var upper = (double[])Upper.Clone();
         lower[0] = c0 - CentreRange; upper[0] = c0 + CentreRange;
+        // Γ floor: an arctan narrower than the grid spacing at the edge is not resolved by the samples (any Γ below it fits a step
+        // between two points about equally well), and such a template's noise bias differs from a resolved edge's (20 % noise:
+        // b(Γ 0.05) − b(Γ 1.5) ≈ −0.1 eV against the continuous crossing; docs/algorithms/xanes.md).
+        if (minimumWidthToSpacing > 0) lower[1] = Math.Max(lower[1], minimumWidthToSpacing * LocalSpacing(plan.Energies, c0));
 
         double bestCost = double.PositiveInfinity;
         double[]? best = null;
@@ -128,6 +137,17 @@ public static class EdgeModelFit
         double dataCost = 0;
         for (int i = 0; i < n; i++) dataCost += rr[i] * rr[i];
         return new(model, Math.Sqrt(dataCost / n), n, bestIterations, null);
+    }
+
+    /// <summary>Default lower bound on Γ as a multiple of the grid spacing at the spectrum's crossing (1: Γ ≥ the spacing).</summary>
+    public const double DefaultMinimumWidthToSpacing = 1.0;
+
+    /// <summary>Grid spacing at <paramref name="energy"/>: the interval that holds it (the nearest end interval outside the grid), eV.</summary>
+    internal static double LocalSpacing(ReadOnlySpan<double> e, double energy)
+    {
+        int i = 1;
+        while (i < e.Length - 1 && e[i] < energy) i++;
+        return e[i] - e[i - 1];
     }
 
     // Projected Levenberg–Marquardt on θ; returns the final cost (sum of squares) and the iterations; θ is updated in place.

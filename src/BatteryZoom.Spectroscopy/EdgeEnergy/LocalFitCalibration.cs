@@ -23,7 +23,16 @@ public sealed class LocalFitCalibration
     private readonly double[] _levels, _bias, _se;
 
     private LocalFitCalibration(double[] levels, double[] bias, double[] se, double templateEdge, int pairs, int excluded)
-        => (_levels, _bias, _se, TemplateEdgeEnergy, Pairs, ExcludedPairs) = (levels, bias, se, templateEdge, pairs, excluded);
+        => (_levels, _bias, _se, TemplateEdgeEnergy, ReferenceEdgeEnergy, Pairs, ExcludedPairs) = (levels, bias, se, templateEdge, templateEdge, pairs, excluded);
+
+    /// <summary>The same table with its noisy levels' b measured against <paramref name="reference"/> instead of Ê½(T):
+    /// b(s) = E[Ê½(T + s·z)] − reference for s &gt; 0 (b(0) stays 0).</summary>
+    private LocalFitCalibration RelativeTo(double reference)
+    {
+        var bias = (double[])_bias.Clone();
+        for (int l = 1; l < bias.Length; l++) bias[l] += TemplateEdgeEnergy - reference;
+        return new LocalFitCalibration(_levels, bias, _se, TemplateEdgeEnergy, Pairs, ExcludedPairs) { ReferenceEdgeEnergy = reference };
+    }
 
     /// <summary>Relative noise levels s (noise SD / edge step) of the table, increasing, the first 0.</summary>
     public IReadOnlyList<double> NoiseLevels => _levels;
@@ -33,6 +42,11 @@ public sealed class LocalFitCalibration
     public IReadOnlyList<double> StandardError => _se;
     /// <summary>Ê½ of the noiseless template, eV.</summary>
     public double TemplateEdgeEnergy { get; }
+    /// <summary>The template's edge energy that b is measured against, eV: <see cref="TemplateEdgeEnergy"/> (Ê½ of the sampled
+    /// template; volumes), or, for one spectrum (<see cref="ForSpectrum"/>), the level crossing of the continuous edge model normalised
+    /// by the plan, so that b also holds the local fit's own grid error on that template (it jumps with the template's shape and
+    /// grid phase; docs/algorithms/xanes.md).</summary>
+    public double ReferenceEdgeEnergy { get; private init; }
     /// <summary>Antithetic pairs per level.</summary>
     public int Pairs { get; }
     /// <summary>Pairs left out over all levels (a draw masked, or farther than the exclusion distance from the template's Ê½).</summary>
@@ -58,8 +72,9 @@ public sealed class LocalFitCalibration
     }
 
     /// <summary>Default antithetic pairs of a one-spectrum table (<see cref="ForSpectrum"/>), all at the spectrum's own noise level:
-    /// Monte-Carlo SE of b ≈ 0.003 eV at 20 % noise (measured; docs/algorithms/xanes.md).</summary>
-    public const int DefaultSpectrumPairs = 20000;
+    /// Monte-Carlo SE of b ≈ 0.004 eV at 20 % noise (per-pair SD ≈ 0.4 eV), against a per-spectrum SD of E½ of ≈ 0.9 eV and a
+    /// template error of ≈ 0.01 eV (measured; docs/algorithms/xanes.md).</summary>
+    public const int DefaultSpectrumPairs = 10000;
 
     /// <summary>A one-spectrum template whose Ê½ lies farther than this from the spectrum's own (uncorrected) Ê½ is rejected as a
     /// misfit (eV): 5 × the per-spectrum SD at 20 % noise (≈ 0.9 eV on the TXM grid), so a sound fit is hardly ever rejected.</summary>
@@ -69,9 +84,12 @@ public sealed class LocalFitCalibration
     /// <summary>The noise-bias table of one spectrum, which has no noiseless template of its own: an <see cref="EdgeModel"/> (pre-edge
     /// line, arctan step, Gaussian white line) is fitted to the spectrum (<see cref="EdgeModelFit"/>), and b is simulated from that
     /// noise-free curve at the spectrum's own relative noise ŝ only (one level: the kernel then subtracts exactly b(ŝ)).</summary>
-    /// <remarks>b depends little on the template's shape (b(20 %) from the SOC-0.5 model −0.143, from the SOC 0–1 mixture −0.135
-    /// eV), so an approximate, noise-free model curve serves, where a smoothed copy of the noisy spectrum does not (its residual noise
-    /// and broadening shrink b by half). When there is no model (no edge, the fit fails, its step is not positive) or its edge lies more
+    /// <remarks>The table's b is measured against the model's continuous level crossing (<see cref="ReferenceEdgeEnergy"/>), not
+    /// against Ê½ of the sampled model: E[Ê½(T + s·z)] is smooth in the template's shape and position, Ê½(T) is not (the local fit's
+    /// window jumps between grid points), and a fitted template's shape and grid phase are random. The model's Γ is bounded below by
+    /// the grid spacing at the edge (<see cref="EdgeModelFit.DefaultMinimumWidthToSpacing"/>). With both, fitted templates give b
+    /// within ≈ 0.01 eV of the true model's at 20 % noise (before: +0.03 eV), where a smoothed copy of the noisy spectrum is far off
+    /// (its residual noise and broadening shrink b by half). When there is no model (no edge, the fit fails, its step is not positive) or its edge lies more
     /// than <see cref="TemplateMismatchDistance"/> from the spectrum's, <see cref="SpectrumCalibration.Table"/> is null and the
     /// kernel falls back to the analytic correction; <see cref="SpectrumCalibration.Note"/> says why.</remarks>
     /// <param name="plan">The spectrum's plan.</param>
@@ -102,8 +120,43 @@ public sealed class LocalFitCalibration
         if (!(Math.Abs(table.TemplateEdgeEnergy - f.EdgeEnergy) <= TemplateMismatchDistance))
             return new(null, fit, template, s, FormattableString.Invariant(
                 $"no table: the edge model's E½ {table.TemplateEdgeEnergy:0.##} eV is more than {TemplateMismatchDistance} eV from the spectrum's {f.EdgeEnergy:0.##} eV; analytic correction"));
+        // b against the model's continuous crossing, not against Ê½ of the sampled model: Ê½(T) carries the local fit's grid error on
+        // that template, which jumps with the fitted shape and its grid phase (b(20 %) +0.09 to −0.15 eV for Γ 0.05–1.5 eV or a
+        // shift of ±0.5 eV, against −0.12 to −0.14 for E[Ê½] − crossing); a fitted template then averages b over those jumps.
+        double reference = ModelCrossing(plan, fit.Model, template, options.Level, table.TemplateEdgeEnergy);
+        if (double.IsFinite(reference)) table = table.RelativeTo(reference);
+        string against = double.IsFinite(reference) ? "model crossing" : "Ê½ of the sampled model (no continuous crossing within 5 eV)";
         return new(table, fit, template, s, FormattableString.Invariant(
-            $"edge model (Γ {fit.Model.Width:0.##} eV, white line {fit.Model.WhiteLineHeight / fit.Model.Step:0.##} × step at +{fit.Model.WhiteLineOffset:0.#} eV), {pairs} pairs at ŝ {s:P2}: b {table.BiasAt(s):+0.000;-0.000} ± {table.StandardError[1]:0.000} eV"));
+            $"edge model (Γ {fit.Model.Width:0.##} eV, white line {fit.Model.WhiteLineHeight / fit.Model.Step:0.##} × step at +{fit.Model.WhiteLineOffset:0.#} eV), {pairs} pairs at ŝ {s:P2}: b {table.BiasAt(s):+0.000;-0.000} ± {table.StandardError[1]:0.000} eV against the {against}"));
+    }
+
+    /// <summary>Where the continuous model, normalised by the plan's pre-edge line and step (fitted to its samples on the grid), crosses
+    /// <paramref name="level"/>: the upward crossing nearest <paramref name="near"/> within ±5 eV (0.02 eV scan, then bisection); NaN when
+    /// there is none.</summary>
+    internal static double ModelCrossing(PreEdgePlan plan, EdgeModel model, ReadOnlySpan<double> template, double level, double near)
+    {
+        var fit = plan.Apply(template, default);
+        if (!(fit.EdgeStep > 0)) return double.NaN;
+        double G(double e) => (model.Mu(e) - plan.PreLine(fit.Alpha, fit.Beta, e)) / fit.EdgeStep - level;
+        const double range = 5, h = 0.02;
+        double best = double.NaN;
+        for (int k = 0; k * h < range; k++)
+        {
+            for (int side = 0; side < 2; side++)
+            {
+                double a = side == 0 ? near + k * h : near - (k + 1) * h, b = a + h;
+                if (!(G(a) < 0 && G(b) >= 0)) continue;
+                for (int it = 0; it < 50; it++)
+                {
+                    double m = 0.5 * (a + b);
+                    if (G(m) < 0) a = m; else b = m;
+                }
+                double r = 0.5 * (a + b);
+                if (double.IsNaN(best) || Math.Abs(r - near) < Math.Abs(best - near)) best = r;
+            }
+            if (!double.IsNaN(best)) return best;
+        }
+        return best;
     }
 
     /// <summary>Tabulates b(s) for one plan, one set of edge options and a template spectrum.</summary>

@@ -41,79 +41,123 @@ public class SpectrumCalibrationTests
         Assert.Equal(Model.WhiteLineSigma, m.WhiteLineSigma, 3);
     }
 
-    /// <summary>(a) b(20 %) from edge models fitted to noisy single spectra vs b from the true (noiseless) model, same draws (common
-    /// random numbers: the difference is the template's error only).</summary>
+    /// <summary>(a) The one-spectrum table from edge models fitted to noisy single spectra vs the table from the true (noiseless)
+    /// model at the same level ŝ and seed (common random numbers: the difference is the template's error only). Both b are measured
+    /// against the model's continuous crossing (<see cref="LocalFitCalibration.ReferenceEdgeEnergy"/>).</summary>
     [Theory]
     [InlineData(0.0)]
     [InlineData(0.5)]
     [InlineData(1.0)]
     public void FittedTemplate_TwentyPercentNoise_BiasNearTheTrueTemplates(double soc)
     {
-        const int spectra = 100, pairs = 1000;
-        double[] levels = [0, 0.2];
-        var truth = LocalFitCalibration.Create(Plan, Fit, Grid.Select(e => Model.Mu(e, soc)).ToArray(), pairs, levels).BiasAt(0.2);
+        const int spectra = 300, pairs = 1000;
+        var trueModel = new EdgeModel(Plan.Ranges.E0.ElectronVolts, 0, 0, Model.Step, Model.EdgeCentre(soc), Model.EdgeWidth,
+            Model.WhiteLineAmplitude * Model.Step, Model.WhiteLineOffset, Model.WhiteLineSigma);
+        var trueTemplate = trueModel.Evaluate(Grid);
         var diff = new double[spectra];
         int failed = 0;
         var sw = Stopwatch.StartNew();
-        for (int k = 0; k < spectra; k++)
+        Parallel.For(0, spectra, k =>
         {
             var mu = TestData.Spectrum(Model, Grid, soc, 0.20, (ulong)k + 70_000);
-            var fit = EdgeModelFit.Fit(Plan, mu, Fit);
-            if (!fit.Ok) { failed++; diff[k] = double.NaN; continue; }
-            diff[k] = LocalFitCalibration.Create(Plan, Fit, fit.Model!.Evaluate(Grid), pairs, levels).BiasAt(0.2) - truth;
-            if (Environment.GetEnvironmentVariable("BZOOM_DEBUG") is not null) { var m = fit.Model!; Print(FormattableString.Invariant($"DBG {k} {diff[k]:F3} Ec {m.Centre - Model.EdgeCentre(soc):F2} G {m.Width:F2} step {m.Step:F3} h {m.WhiteLineHeight / m.Step:F2} d {m.WhiteLineOffset:F2} w {m.WhiteLineSigma:F2} it {fit.Iterations}")); }
-        }
+            var c = LocalFitCalibration.ForSpectrum(Plan, Fit, mu, pairs);
+            if (c.Table is null) { Interlocked.Increment(ref failed); diff[k] = double.NaN; return; }
+            var t = LocalFitCalibration.Create(Plan, Fit, trueTemplate, pairs, [0, c.Table.NoiseLevels[1]]);
+            double reference = LocalFitCalibration.ModelCrossing(Plan, trueModel, trueTemplate, Fit.Level, t.TemplateEdgeEnergy);
+            diff[k] = c.Bias - (t.Bias[1] + t.TemplateEdgeEnergy - reference);
+        });
         var d = diff.Where(double.IsFinite).ToArray();
-        double mean = d.Average(), sd = Math.Sqrt(d.Sum(x => (x - mean) * (x - mean)) / (d.Length - 1));
-        Print(FormattableString.Invariant($"SOC {soc}: b(20%) true {truth:+0.0000;-0.0000}, fitted − true {mean:+0.0000;-0.0000} ± {sd / Math.Sqrt(d.Length):0.0000} (SD {sd:0.000}, n {d.Length}, failed {failed}), {sw.Elapsed.TotalMilliseconds / spectra:0.0} ms per template"));
-        Assert.Equal(0, failed);
-        // Goal was "within ~0.01 eV of b from the true template": NOT met. Measured +0.031 to +0.033 ± 0.013 eV (SD 0.12–0.14
-        // between templates; with shape priors SD 0.07–0.09 but mean +0.03 to +0.05): the fitted shape's b is systematically smaller.
-        // Bounded at 0.07 eV (the measured offset + 3 SE) so that a regression (e.g. fits failing into a step function) shows.
-        Assert.True(Math.Abs(mean) < 0.07, $"fitted − true b(20 %) = {mean:+0.0000;-0.0000} eV");
+        double mean = d.Average(), sd = Math.Sqrt(d.Sum(x => (x - mean) * (x - mean)) / (d.Length - 1)), se = sd / Math.Sqrt(d.Length);
+        Print(FormattableString.Invariant($"SOC {soc}: fitted − true b(ŝ) {mean:+0.0000;-0.0000} ± {se:0.0000} (SD {sd:0.000}, n {d.Length}, failed {failed}), {sw.Elapsed.TotalMilliseconds / spectra:0.0} ms per template (2 threads)"));
+        // No table for a spectrum without a usable edge or a misfit model: 1 of 300 at SOC 0.5; as rare as the end-to-end failures.
+        Assert.True(failed <= spectra / 100, $"{failed} spectra without a table");
+        // Measured −0.008, −0.011, −0.021 ± 0.007–0.008 eV (SD 0.12–0.15) at SOC 0, 0.5, 1.
+        // Before (b against Ê½ of the sampled template, Γ ≥ 0.05 eV): +0.03 ± 0.013; against the crossing without the Γ floor: −0.05.
+        // Bound 0.03 eV: the issue's bias goal; with SE ≤ 0.01 here both earlier variants fail it (by ≥ 0 and 2 SE).
+        Assert.True(Math.Abs(mean) < 0.03, $"fitted − true b = {mean:+0.0000;-0.0000} ± {se:0.0000} eV");
     }
 
-    private static int StudyDraws(int fallback) =>
-        Environment.GetEnvironmentVariable("BZOOM_XANES_SPECTRUM_STUDY_DRAWS") is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+    private static int StudyDraws() =>
+        Environment.GetEnvironmentVariable("BZOOM_XANES_SPECTRUM_STUDY_DRAWS") is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : 0;
 
     /// <summary>(b) End to end through <see cref="XanesSpectrumAnalysis"/>: E½ of single 20 %-noise spectra with the fit option on
-    /// (and so the fitted-template table). Each draw's table has its own seed, so the tables' Monte-Carlo errors average out and are
-    /// inside the SE. Set BZOOM_XANES_SPECTRUM_STUDY_DRAWS for the larger study of the doc. NOT unbiased: the fitted templates'
-    /// b is ≈ 0.03–0.05 eV too small (<see cref="FittedTemplate_TwentyPercentNoise_BiasNearTheTrueTemplates"/>), and the 3000-draw
-    /// study leaves −0.04 to −0.10 eV (docs/algorithms/xanes.md); this test bounds it and guards the machinery (table on every draw).</summary>
+    /// (and so the fitted-template table). Default: 300 antithetic pairs of spectra (noise +z and −z, seeds 1000…; each spectrum is a
+    /// valid draw, and the pair mean cancels the first-order noise, so the SE is ≈ 0.025 eV instead of 0.038 for 600 independent
+    /// draws). BZOOM_XANES_SPECTRUM_STUDY_DRAWS=N: the doc's study instead, N independent draws, seeds 1000… as in the volume study.
+    /// Each spectrum's table has its own seed, so the tables' Monte-Carlo errors average out and are inside the SE.</summary>
     [Theory]
     [InlineData(0.0)]
     [InlineData(0.5)]
     [InlineData(1.0)]
-    public void SingleSpectrum_TwentyPercentNoise_FitOn_BiasBounded(double soc)
+    public void SingleSpectrum_TwentyPercentNoise_FitOn_Unbiased(double soc)
     {
-        int draws = StudyDraws(600);
+        int study = StudyDraws();
+        bool antithetic = study == 0;
+        int units = antithetic ? 300 : study;
         const int pairs = 1000;
         double truth = Model.HalfHeightEnergy(soc);
-        var err = new double[draws];
-        var table = new bool[draws];
+        var err = new double[units];
+        int spectra = 0, tables = 0;
         var options = new SpectrumAnalysisOptions { PreEdge = EdgeEnergyAccuracyTests.Ranges, Edge = Fit, CalibrationPairs = pairs };
         var energies = Grid.ToArray();
+        var clean = Grid.Select(e => Model.Mu(e, soc)).ToArray();
         var sw = Stopwatch.StartNew();
-        Parallel.For(0, draws, k =>
+        double One(double[] mu, ulong seed)
         {
-            var s = new Spectrum("model", "synthetic", energies, TestData.Spectrum(Model, Grid, soc, 0.20, (ulong)k + 1000));
+            var s = new Spectrum("model", "synthetic", energies, mu);
             SpectrumReport r;
-            try { r = XanesSpectrumAnalysis.Analyse(s, options with { CalibrationSeed = 0xB1A5_0000UL + (ulong)k }); }
-            catch (BatteryZoom.Core.Diagnostics.IncompatibleInputException) { err[k] = double.NaN; return; }   // "no edge" at 20 % noise: a failure
-            err[k] = r.EHalf is { } e && Math.Abs(e - truth) <= 20 ? e - truth : double.NaN;   // failures apart, as in LocalFitCalibrationTests
-            table[k] = r.LocalFit!.Correction == "table";
+            try { r = XanesSpectrumAnalysis.Analyse(s, options with { CalibrationSeed = seed }); }
+            catch (BatteryZoom.Core.Diagnostics.IncompatibleInputException) { return double.NaN; }   // "no edge" at 20 % noise: a failure
+            if (r.LocalFit!.Correction == "table") Interlocked.Increment(ref tables);
+            return r.EHalf is { } e && Math.Abs(e - truth) <= 20 ? e - truth : double.NaN;   // failures apart, as in LocalFitCalibrationTests
+        }
+        Parallel.For(0, units, k =>
+        {
+            var mu = TestData.Spectrum(Model, Grid, soc, 0.20, (ulong)k + 1000);
+            if (!antithetic) { Interlocked.Increment(ref spectra); err[k] = One(mu, 0xB1A5_0000UL + (ulong)k); return; }
+            var mirror = new double[mu.Length];
+            for (int i = 0; i < mu.Length; i++) mirror[i] = 2 * clean[i] - mu[i];
+            Interlocked.Add(ref spectra, 2);
+            err[k] = 0.5 * (One(mu, 0xB1A5_0000UL + 2 * (ulong)k) + One(mirror, 0xB1A5_0001UL + 2 * (ulong)k));   // a pair with a failure is left out
         });
         var ok = err.Where(double.IsFinite).ToArray();
         double mean = ok.Average(), sd = Math.Sqrt(ok.Sum(x => (x - mean) * (x - mean)) / (ok.Length - 1)), se = sd / Math.Sqrt(ok.Length);
-        Print(FormattableString.Invariant($"SOC {soc}: bias {mean:+0.0000;-0.0000} ± {se:0.0000} eV, SD {sd:0.000}, n {ok.Length} of {draws}, table {table.Count(t => t)}, {sw.Elapsed.TotalMilliseconds / draws:0.00} ms per spectrum (2 threads, {pairs} pairs)"));
+        Print(FormattableString.Invariant($"SOC {soc}: bias {mean:+0.0000;-0.0000} ± {se:0.0000} eV, SD {sd:0.000} {(antithetic ? "per antithetic pair" : "per spectrum")}, {ok.Length} of {units} {(antithetic ? "pairs" : "draws")}, table on {tables} of {spectra} spectra, {sw.Elapsed.TotalMilliseconds / spectra:0.00} ms per spectrum (2 threads, {pairs} pairs)"));
         // Failures (no crossing, |error| > 20 eV) 0.25 % of draws at 20 % noise; the fallback (no table) should be as rare.
-        Assert.True(ok.Length >= 0.99 * draws, $"{draws - ok.Length} failed draws");
-        Assert.True(table.Count(t => t) >= 0.99 * draws, $"{draws - table.Count(t => t)} spectra without a table");
-        // The brief's goal (|bias| < 3 SE and < 0.05 eV) is not met in the larger study (docs); bounded here by the analytic path's
-        // −0.11 eV plus 3 SE (≈ 0.11 eV at 600 draws), i.e. no worse than without the table, and positive side by 3 SE.
-        Assert.True(mean > -0.11 - 3 * se && mean < 3 * se, $"bias {mean:+0.000;-0.000} ± {se:0.000} eV");
-        Assert.True(sd < 1.0, $"SD {sd:0.000} eV");   // 0.92–0.93 eV with the volume's table (LocalFitCalibrationTests)
+        Assert.True(ok.Length >= 0.98 * units, $"{units - ok.Length} failed");
+        Assert.True(tables >= 0.99 * spectra, $"{spectra - tables} spectra without a table");
+        // Issue #7's goal: |bias| < 0.03 eV and < 3 SE (20 000-draw study in the doc: see there). Here, with 300 antithetic pairs (SE
+        // ≈ 0.025 eV), the 3-SE bound (≈ 0.075 eV) is what this sample can test: it fails the analytic path (−0.11 eV) and the first
+        // fitted-template table at SOC 0 (−0.085 eV in 3 000 draws); the template's own error is bounded tighter by (a).
+        Assert.True(Math.Abs(mean) < 3 * se, $"bias {mean:+0.000;-0.000} ± {se:0.000} eV");
+        if (!antithetic) Assert.True(Math.Abs(mean) < 0.03, $"bias {mean:+0.000;-0.000} eV");
+        Assert.True(sd < 1.0, $"SD {sd:0.000} eV");   // per spectrum 0.93–0.95 eV (doc); per antithetic pair ≈ 0.45
+    }
+
+    /// <summary>The one-spectrum path (fit option on, table from the fitted model) keeps the accuracy of the plain and volume paths at
+    /// low noise: RMS error ≤ 0.1 eV at 2 % and ≤ 0.5 eV at 10 % of the step (the bounds of EdgeEnergyAccuracyTests).</summary>
+    [Theory]
+    [InlineData(0.02, 0.1)]
+    [InlineData(0.10, 0.5)]
+    public void SingleSpectrum_LowNoise_FitOn_Accuracy(double noise, double bound)
+    {
+        const int draws = 150, pairs = 1000;
+        var options = new SpectrumAnalysisOptions { PreEdge = EdgeEnergyAccuracyTests.Ranges, Edge = Fit, CalibrationPairs = pairs };
+        var energies = Grid.ToArray();
+        foreach (var soc in new[] { 0.0, 0.37, 1.0 })
+        {
+            double truth = Model.HalfHeightEnergy(soc);
+            var err = new double[draws];
+            Parallel.For(0, draws, k =>
+            {
+                var s = new Spectrum("model", "synthetic", energies, TestData.Spectrum(Model, Grid, soc, noise, (ulong)k + 5000));
+                err[k] = XanesSpectrumAnalysis.Analyse(s, options).EHalf!.Value - truth;
+            });
+            double mean = err.Average(), rms = Math.Sqrt(err.Average(x => x * x));
+            Print(FormattableString.Invariant($"noise {noise:P0} SOC {soc}: mean {mean:+0.000;-0.000} eV, RMS {rms:0.000} eV ({draws} draws)"));
+            // Bounds of the issue (2 %: 0.1 eV, 10 %: 0.5 eV); measured RMS in the doc.
+            Assert.True(rms <= bound, $"RMS {rms:0.000} eV at {noise:P0} noise, SOC {soc}");
+        }
     }
 
     [Fact]
@@ -157,8 +201,8 @@ public class SpectrumCalibrationTests
         Assert.Equal("table", lf.Correction);
         Assert.Equal(2.5, lf.HalfWidthEv);
         Assert.InRange(lf.RelativeNoise!.Value, 0.07, 0.13);   // 10 % noise, ≈ 20 degrees of freedom
-        // b(10 %) is −0.06 eV for the true shape; one template fitted at 10 % noise can be far off (this draw: Γ 0.14 eV, b +0.085),
-        // the spread between templates being ≈ 0.1 eV at 20 % (docs): only its sign-free size is bounded here.
+        // b(10 %) is ≈ −0.06 eV for the true shape; one template fitted at 10 % noise can be off by the spread between templates
+        // (SD 0.11–0.16 eV at 20 %, docs): only its sign-free size is bounded here.
         Assert.InRange(Math.Abs(lf.TableBiasEv!.Value), 0, 0.3);
         Assert.Equal(-lf.TableBiasEv.Value, lf.AppliedEv!.Value, 12);
         Assert.NotNull(lf.EdgeModel);
