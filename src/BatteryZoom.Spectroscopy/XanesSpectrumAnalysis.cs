@@ -16,8 +16,9 @@ public sealed record SpectrumAnalysisOptions
     public EdgeEnergyOptions Edge { get; init; } = EdgeEnergyOptions.Default;
     /// <summary>For Athena projects: use the ranges Athena stored for the group instead of <see cref="PreEdge"/>.</summary>
     public bool UseAthenaRanges { get; init; }
-    /// <summary>With <see cref="EdgeEnergyOptions.LocalFit"/> and <see cref="EdgeEnergyOptions.LocalFitCalibration"/>: antithetic
-    /// pairs of the one-spectrum noise-bias table (<see cref="LocalFitCalibration.ForSpectrum"/>).</summary>
+    /// <summary>With <see cref="EdgeEnergyOptions.LocalFit"/> and <see cref="EdgeEnergyOptions.LocalFitCalibration"/>: at most this many
+    /// antithetic pairs of the one-spectrum noise-bias table (<see cref="LocalFitCalibration.ForSpectrum"/>; fewer when a pilot of
+    /// <see cref="LocalFitCalibration.PilotSpectrumPairs"/> already reaches <see cref="LocalFitCalibration.SpectrumTargetStandardError"/>).</summary>
     public int CalibrationPairs { get; init; } = LocalFitCalibration.DefaultSpectrumPairs;
     /// <summary>Seed of the noise draws of the one-spectrum table.</summary>
     public ulong CalibrationSeed { get; init; } = 0x5EED_E1A5;

@@ -162,7 +162,9 @@ public class XanesCommandTests
         Assert.InRange(Math.Abs(b), 0, 0.3);
         Assert.Equal(-b, lf.GetProperty("applied_ev").GetDouble(), 12);
         Assert.Equal(JsonValueKind.Object, lf.GetProperty("edge_model").ValueKind);
-        Assert.Equal(LocalFitCalibrationPairs, lf.GetProperty("table_pairs").GetInt32());
+        // A pilot of 1 000 pairs, then as many as reach an SE of 0.004 eV, at most the default 10 000 (≈ 1 300 at 10 % noise).
+        Assert.InRange(lf.GetProperty("table_pairs").GetInt32(), BatteryZoom.Spectroscopy.EdgeEnergy.LocalFitCalibration.PilotSpectrumPairs, LocalFitCalibrationPairs);
+        Assert.True(lf.GetProperty("table_bias_se_ev").GetDouble() <= BatteryZoom.Spectroscopy.EdgeEnergy.LocalFitCalibration.SpectrumTargetStandardError * 1.2);
 
         var analytic = CliRunner.Run(["xanes", "spectrum", file, .. ModelRanges, "--local-fit", "--local-fit-half-width", "3eV", "--no-fit-calibration"]);
         Assert.True(analytic.Code == 0, analytic.Err);

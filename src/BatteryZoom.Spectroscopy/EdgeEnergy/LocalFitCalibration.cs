@@ -76,6 +76,13 @@ public sealed class LocalFitCalibration
     /// template error of ≈ 0.01 eV (measured; docs/algorithms/xanes.md).</summary>
     public const int DefaultSpectrumPairs = 10000;
 
+    /// <summary>Pairs of the pilot run of a one-spectrum table (<see cref="ForSpectrum"/>).</summary>
+    public const int PilotSpectrumPairs = 1000;
+
+    /// <summary>Monte-Carlo SE of b (eV) that a one-spectrum table stops at, when the pilot does not already reach it: 0.004 eV, the
+    /// volume table's SE at 20 % noise, ≪ the template error (≈ 0.01 eV) and the per-spectrum SD (≈ 0.95 eV at 20 % noise).</summary>
+    public const double SpectrumTargetStandardError = 0.004;
+
     /// <summary>A one-spectrum template whose Ê½ lies farther than this from the spectrum's own (uncorrected) Ê½ is rejected as a
     /// misfit (eV): 5 × the per-spectrum SD at 20 % noise (≈ 0.9 eV on the TXM grid), so a sound fit is hardly ever rejected.</summary>
     public const double TemplateMismatchDistance = 5.0;
@@ -95,7 +102,8 @@ public sealed class LocalFitCalibration
     /// <param name="plan">The spectrum's plan.</param>
     /// <param name="options">Edge options of the kernel (the local fit is switched on here whatever they say).</param>
     /// <param name="mu">The spectrum, μ on the plan's energies.</param>
-    /// <param name="pairs">Antithetic pairs (2 draws each) at ŝ.</param>
+    /// <param name="pairs">At most this many antithetic pairs (2 draws each) at ŝ: <see cref="PilotSpectrumPairs"/> first, more only
+    /// while the SE of b is above <see cref="SpectrumTargetStandardError"/>.</param>
     /// <param name="seed">Seed of the noise draws.</param>
     /// <param name="prior">Shape priors of the edge model; null: none (plain least squares, the default: the priors tried narrow the
     /// spread of b between templates but not its mean; docs/algorithms/xanes.md).</param>
@@ -115,7 +123,21 @@ public sealed class LocalFitCalibration
         // One level at ŝ (at least 0.5 %, below which b is < 0.01 eV and linear in s: BiasAt interpolates from 0).
         double level = Math.Max(s, 0.005);
         LocalFitCalibration table;
-        try { table = Create(plan, options, template, pairs, [0, level], seed); }
+        try
+        {
+            // A pilot of PilotSpectrumPairs pairs; then, only if its Monte-Carlo SE is above the target, the number of pairs that
+            // reaches it (SE ∝ 1/√pairs), at most `pairs`. The same seed, so the pilot's pairs are the first ones of the final table
+            // (common random numbers) and the result is deterministic. At low noise (or on dense grids, where a pair costs more and
+            // ŝ is small) the pilot is the table.
+            int pilot = Math.Min(pairs, PilotSpectrumPairs);
+            table = Create(plan, options, template, pilot, [0, level], seed);
+            double se = table.StandardError[1];
+            if (pilot < pairs && se > SpectrumTargetStandardError)
+            {
+                int need = (int)Math.Min(pairs, Math.Ceiling(pilot * (se / SpectrumTargetStandardError) * (se / SpectrumTargetStandardError)));
+                if (need > pilot) table = Create(plan, options, template, need, [0, level], seed);
+            }
+        }
         catch (ArgumentException ex) { return new(null, fit, template, s, $"no table: edge model: {ex.Message}; analytic correction"); }
         if (!(Math.Abs(table.TemplateEdgeEnergy - f.EdgeEnergy) <= TemplateMismatchDistance))
             return new(null, fit, template, s, FormattableString.Invariant(
@@ -127,7 +149,7 @@ public sealed class LocalFitCalibration
         if (double.IsFinite(reference)) table = table.RelativeTo(reference);
         string against = double.IsFinite(reference) ? "model crossing" : "Ê½ of the sampled model (no continuous crossing within 5 eV)";
         return new(table, fit, template, s, FormattableString.Invariant(
-            $"edge model (Γ {fit.Model.Width:0.##} eV, white line {fit.Model.WhiteLineHeight / fit.Model.Step:0.##} × step at +{fit.Model.WhiteLineOffset:0.#} eV), {pairs} pairs at ŝ {s:P2}: b {table.BiasAt(s):+0.000;-0.000} ± {table.StandardError[1]:0.000} eV against the {against}"));
+            $"edge model (Γ {fit.Model.Width:0.##} eV, white line {fit.Model.WhiteLineHeight / fit.Model.Step:0.##} × step at +{fit.Model.WhiteLineOffset:0.#} eV), {table.Pairs} pairs at ŝ {s:P2}: b {table.BiasAt(s):+0.000;-0.000} ± {table.StandardError[1]:0.000} eV against the {against}"));
     }
 
     /// <summary>Where the continuous model, normalised by the plan's pre-edge line and step (fitted to its samples on the grid), crosses

@@ -191,6 +191,25 @@ public class SpectrumCalibrationTests
         Assert.Equal(-a.Bias, k.LastBiasCorrection, 12);
     }
 
+    /// <summary>Default pairs: a 1 000-pair pilot, extended (same seed, so deterministic) only while the SE of b is above 0.004 eV.</summary>
+    [Fact]
+    public void DefaultPairs_PilotThenTargetStandardError()
+    {
+        var low = LocalFitCalibration.ForSpectrum(Plan, Fit, TestData.Spectrum(Model, Grid, 0.5, 0.02, 31));
+        Assert.Equal(LocalFitCalibration.PilotSpectrumPairs, low.Table!.Pairs);   // 2 % noise: SE after the pilot ≈ 0.0005 eV
+        Assert.True(low.BiasStandardError <= LocalFitCalibration.SpectrumTargetStandardError, $"SE {low.BiasStandardError}");
+        var mu = TestData.Spectrum(Model, Grid, 0.5, 0.20, 31);
+        var high = LocalFitCalibration.ForSpectrum(Plan, Fit, mu);
+        var again = LocalFitCalibration.ForSpectrum(Plan, Fit, mu);
+        Print(FormattableString.Invariant($"20 %: {high.Table!.Pairs} pairs, b {high.Bias:+0.0000;-0.0000} ± {high.BiasStandardError:0.0000}"));
+        // 20 % noise: per-pair SD ≈ 0.4 eV, so ≈ 10 000 pairs (the cap) for 0.004 eV; 20 % above the target allows for the SE of
+        // the pilot's own SD estimate and the cap.
+        Assert.InRange(high.Table.Pairs, 2 * LocalFitCalibration.PilotSpectrumPairs, LocalFitCalibration.DefaultSpectrumPairs);
+        Assert.True(high.BiasStandardError <= 1.2 * LocalFitCalibration.SpectrumTargetStandardError, $"SE {high.BiasStandardError}");
+        Assert.Equal(high.Bias, again.Bias);
+        Assert.Equal(high.Table.Pairs, again.Table!.Pairs);
+    }
+
     [Fact]
     public void Analyse_ReportsFitTableAndBias()
     {
