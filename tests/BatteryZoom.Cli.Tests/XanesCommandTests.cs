@@ -66,23 +66,11 @@ public class XanesCommandTests
     public void Map_TinySpectralVolume_RoundTripsEdgeEnergyAndSoc()
     {
         string root = CliRunner.TempFolder();
-        string input = Path.Combine(root, "spectra"), output = Path.Combine(root, "maps");
-        var grid = VoxelGrid.Centered(new GridSize(8, 8, 6), Length.FromNanometers(50));
+        string output = Path.Combine(root, "maps");
         var model = new NiKEdgeModel();
-        var phantom = new XanesParticlePhantom(new XanesParticleOptions { Grid = grid, GrainCount = 1, GrainSoc = [0.5], Model = model });
-        double[] energies = NiKEdgeModel.TxmEnergyGrid();
         // The documented layout (docs/formats.md, "Spectral volume"): energies.txt and one BatteryZoom HDF5 volume per energy.
-        Directory.CreateDirectory(input);
-        var volumes = phantom.Render(energies);
-        var index = new List<string> { "# bzoom-spectral-volume/1" };
-        for (int i = 0; i < energies.Length; i++)
-        {
-            string name = string.Create(CultureInfo.InvariantCulture, $"e{i:D4}.h5");
-            VolumeFile.Write(Path.Combine(input, name), volumes[i]);
-            volumes[i].Dispose();
-            index.Add(string.Create(CultureInfo.InvariantCulture, $"{energies[i]:R} {name}"));
-        }
-        File.WriteAllLines(Path.Combine(input, "energies.txt"), index);
+        var (input, phantom) = TinySpectralVolume(root);
+        var grid = TinyGrid;
         string r0 = (model.HalfHeightEnergy(0)).ToString("R", CultureInfo.InvariantCulture) + "eV";
         string r1 = (model.HalfHeightEnergy(1)).ToString("R", CultureInfo.InvariantCulture) + "eV";
 
@@ -202,12 +190,13 @@ public class XanesCommandTests
         }
     }
 
-    /// <summary>A spectral-volume folder of one SOC-0.5 grain (noise-free phantom) on the TXM grid.</summary>
-    private static string TinySpectralVolume(string root)
+    private static readonly VoxelGrid TinyGrid = VoxelGrid.Centered(new GridSize(8, 8, 6), Length.FromNanometers(50));
+
+    /// <summary>A spectral-volume folder of one SOC-0.5 grain (noise-free phantom) on the TXM grid, and the phantom.</summary>
+    private static (string Input, XanesParticlePhantom Phantom) TinySpectralVolume(string root)
     {
         string input = Path.Combine(root, "spectra");
-        var grid = VoxelGrid.Centered(new GridSize(8, 8, 6), Length.FromNanometers(50));
-        var phantom = new XanesParticlePhantom(new XanesParticleOptions { Grid = grid, GrainCount = 1, GrainSoc = [0.5], Model = new NiKEdgeModel() });
+        var phantom = new XanesParticlePhantom(new XanesParticleOptions { Grid = TinyGrid, GrainCount = 1, GrainSoc = [0.5], Model = new NiKEdgeModel() });
         double[] energies = NiKEdgeModel.TxmEnergyGrid();
         Directory.CreateDirectory(input);
         var volumes = phantom.Render(energies);
@@ -220,14 +209,14 @@ public class XanesCommandTests
             index.Add(string.Create(CultureInfo.InvariantCulture, $"{energies[i]:R} {name}"));
         }
         File.WriteAllLines(Path.Combine(input, "energies.txt"), index);
-        return input;
+        return (input, phantom);
     }
 
     [Fact]
     public void Map_LocalFit_RecordsFitAndTableInProvenance()
     {
         string root = CliRunner.TempFolder();
-        string input = TinySpectralVolume(root);
+        string input = TinySpectralVolume(root).Input;
         var model = new NiKEdgeModel();
         string output = Path.Combine(root, "maps");
         var (code, stdout, stderr) = CliRunner.Run(["xanes", "map", input, "--out", output, .. ModelRanges, "--mask-step", "0.5", "--local-fit"]);

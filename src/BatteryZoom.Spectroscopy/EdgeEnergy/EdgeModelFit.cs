@@ -223,35 +223,8 @@ public static class EdgeModelFit
         return (cost, it);
     }
 
-    /// <summary>Gaussian elimination with partial pivoting on a small dense system; false when singular.</summary>
-    internal static bool Solve(double[] m, double[] b, int p)
-    {
-        for (int k = 0; k < p; k++)
-        {
-            int piv = k;
-            double max = Math.Abs(m[k * p + k]);
-            for (int i = k + 1; i < p; i++) if (Math.Abs(m[i * p + k]) > max) { max = Math.Abs(m[i * p + k]); piv = i; }
-            if (!(max > 1e-300)) return false;
-            if (piv != k)
-            {
-                for (int j = 0; j < p; j++) (m[k * p + j], m[piv * p + j]) = (m[piv * p + j], m[k * p + j]);
-                (b[k], b[piv]) = (b[piv], b[k]);
-            }
-            for (int i = k + 1; i < p; i++)
-            {
-                double f = m[i * p + k] / m[k * p + k];
-                for (int j = k; j < p; j++) m[i * p + j] -= f * m[k * p + j];
-                b[i] -= f * b[k];
-            }
-        }
-        for (int k = p - 1; k >= 0; k--)
-        {
-            double s = b[k];
-            for (int j = k + 1; j < p; j++) s -= m[k * p + j] * b[j];
-            b[k] = s / m[k * p + k];
-        }
-        return true;
-    }
+    /// <summary>Gaussian elimination with partial pivoting on a small dense system (solution left in b); false when singular.</summary>
+    internal static bool Solve(double[] m, double[] b, int p) => SmallLinearSystem.SolveInPlace(m, b, p);
 
     /// <summary>The variable-projection residual: for θ, the linear coefficients by least squares and y − Φ(θ)·c.</summary>
     private sealed class Problem(double[] e, double[] y, double reference, EdgeModelPrior? prior, double sigma)

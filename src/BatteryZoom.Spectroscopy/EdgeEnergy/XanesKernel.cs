@@ -236,36 +236,15 @@ public sealed class XanesKernel
         return best;
     }
 
-    // Cholesky-free Gaussian elimination with partial pivoting on a p×p system (p ≤ 6).
+    // The p×p normal equations (p ≤ 6), solved on stack copies so that a and b stay intact for the caller.
     private static bool SolveSymmetric(double[] a, double[] b, double[] x, int p)
     {
         Span<double> m = stackalloc double[36];
         Span<double> r = stackalloc double[6];
-        for (int i = 0; i < p * p; i++) m[i] = a[i];
-        for (int i = 0; i < p; i++) r[i] = b[i];
-        for (int k = 0; k < p; k++)
-        {
-            int piv = k; double max = Math.Abs(m[k * p + k]);
-            for (int i = k + 1; i < p; i++) if (Math.Abs(m[i * p + k]) > max) { max = Math.Abs(m[i * p + k]); piv = i; }
-            if (max < 1e-300) return false;
-            if (piv != k)
-            {
-                for (int j = 0; j < p; j++) (m[k * p + j], m[piv * p + j]) = (m[piv * p + j], m[k * p + j]);
-                (r[k], r[piv]) = (r[piv], r[k]);
-            }
-            for (int i = k + 1; i < p; i++)
-            {
-                double f = m[i * p + k] / m[k * p + k];
-                for (int j = k; j < p; j++) m[i * p + j] -= f * m[k * p + j];
-                r[i] -= f * r[k];
-            }
-        }
-        for (int k = p - 1; k >= 0; k--)
-        {
-            double s = r[k];
-            for (int j = k + 1; j < p; j++) s -= m[k * p + j] * x[j];
-            x[k] = s / m[k * p + k];
-        }
+        a.AsSpan(0, p * p).CopyTo(m);
+        b.AsSpan(0, p).CopyTo(r);
+        if (!SmallLinearSystem.SolveInPlace(m, r, p)) return false;
+        r[..p].CopyTo(x);
         return true;
     }
 
