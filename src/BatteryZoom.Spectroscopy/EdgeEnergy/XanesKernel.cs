@@ -95,8 +95,7 @@ public sealed class XanesKernel
             {
                 // Simulated noise bias at this spectrum's relative noise ŝ = σ̂/step (σ̂: dof-corrected RMS of the pre/post fits).
                 // It contains the Jensen term below, which is therefore left out.
-                double sHat = Math.Sqrt(rss / Math.Max(1, count - _plan.FunctionalCount)) / step;
-                LastBiasCorrection = -_calibration.BiasAt(sHat);
+                LastBiasCorrection = -_calibration.BiasAt(LastRelativeNoise);   // step > 0 here, so ŝ is set
                 LastUsedTable = true;
                 eHalf += LastBiasCorrection;
             }
